@@ -1,0 +1,134 @@
+//! Durable state for `--data-dir`: one redb database, one ACID transaction per change.
+//!
+//! redb commits with an fsync'd copy-on-write B-tree, so a `kill -9` at any moment leaves
+//! either the state before a change or the state after it. Without a data dir, nothing is
+//! written and the state lives in memory only.
+
+use std::path::Path;
+
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::model::{LoggingConfiguration, Room};
+use crate::seal::{KEY_LEN, Sealer};
+
+const ROOMS: TableDefinition<&str, &[u8]> = TableDefinition::new("rooms");
+const LOGGING_CONFIGURATIONS: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("logging_configurations");
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const SEALING_KEY: &str = "sealing_key";
+
+#[derive(Debug, thiserror::Error)]
+#[error("persistence: {0}")]
+pub struct PersistError(String);
+
+fn fail(err: impl std::fmt::Display) -> PersistError {
+    PersistError(err.to_string())
+}
+
+/// Where changes go: nowhere (in memory) or a redb file.
+pub enum Persistence {
+    Memory,
+    Disk(Database),
+}
+
+/// Everything read back at start-up.
+pub struct Loaded {
+    pub rooms: Vec<Room>,
+    pub logging_configurations: Vec<LoggingConfiguration>,
+    pub sealing_key: [u8; KEY_LEN],
+}
+
+impl Persistence {
+    /// Opens (or creates) `dir/state.redb` and reads the whole state.
+    pub fn open(dir: &Path) -> Result<(Self, Loaded), PersistError> {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+        let db = Database::create(dir.join("state.redb")).map_err(fail)?;
+        // Create the tables (and the sealing key) on first start, in one transaction.
+        let txn = db.begin_write().map_err(fail)?;
+        {
+            txn.open_table(ROOMS).map_err(fail)?;
+            txn.open_table(LOGGING_CONFIGURATIONS).map_err(fail)?;
+            let mut meta = txn.open_table(META).map_err(fail)?;
+            if meta.get(SEALING_KEY).map_err(fail)?.is_none() {
+                meta.insert(SEALING_KEY, &Sealer::random_key()[..]).map_err(fail)?;
+            }
+        }
+        txn.commit().map_err(fail)?;
+
+        let read = db.begin_read().map_err(fail)?;
+        let rooms = read_all(&read.open_table(ROOMS).map_err(fail)?)?;
+        let logging_configurations =
+            read_all(&read.open_table(LOGGING_CONFIGURATIONS).map_err(fail)?)?;
+        let meta = read.open_table(META).map_err(fail)?;
+        let key = meta
+            .get(SEALING_KEY)
+            .map_err(fail)?
+            .ok_or_else(|| PersistError("sealing key missing".into()))?;
+        let sealing_key: [u8; KEY_LEN] = key
+            .value()
+            .try_into()
+            .map_err(|_| PersistError("sealing key has the wrong length".into()))?;
+        drop(meta);
+        drop(read);
+        Ok((
+            Self::Disk(db),
+            Loaded {
+                rooms,
+                logging_configurations,
+                sealing_key,
+            },
+        ))
+    }
+
+    pub fn put_room(&self, room: &Room) -> Result<(), PersistError> {
+        self.put(ROOMS, &room.id, room)
+    }
+
+    pub fn delete_room(&self, id: &str) -> Result<(), PersistError> {
+        self.delete(ROOMS, id)
+    }
+
+    pub fn put_logging_configuration(&self, c: &LoggingConfiguration) -> Result<(), PersistError> {
+        self.put(LOGGING_CONFIGURATIONS, &c.id, c)
+    }
+
+    pub fn delete_logging_configuration(&self, id: &str) -> Result<(), PersistError> {
+        self.delete(LOGGING_CONFIGURATIONS, id)
+    }
+
+    fn put<T: Serialize>(
+        &self,
+        table: TableDefinition<&str, &[u8]>,
+        id: &str,
+        value: &T,
+    ) -> Result<(), PersistError> {
+        let Self::Disk(db) = self else { return Ok(()) };
+        let bytes = serde_json::to_vec(value).map_err(fail)?;
+        let txn = db.begin_write().map_err(fail)?;
+        txn.open_table(table)
+            .map_err(fail)?
+            .insert(id, bytes.as_slice())
+            .map_err(fail)?;
+        txn.commit().map_err(fail)
+    }
+
+    fn delete(&self, table: TableDefinition<&str, &[u8]>, id: &str) -> Result<(), PersistError> {
+        let Self::Disk(db) = self else { return Ok(()) };
+        let txn = db.begin_write().map_err(fail)?;
+        txn.open_table(table).map_err(fail)?.remove(id).map_err(fail)?;
+        txn.commit().map_err(fail)
+    }
+}
+
+fn read_all<T: DeserializeOwned>(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Vec<T>, PersistError> {
+    let mut out = Vec::new();
+    for entry in table.iter().map_err(fail)? {
+        let (_, value) = entry.map_err(fail)?;
+        out.push(serde_json::from_slice(value.value()).map_err(fail)?);
+    }
+    Ok(out)
+}

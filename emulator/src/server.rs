@@ -1,0 +1,120 @@
+//! The server: one address for the control plane (and, with messaging, the WebSocket),
+//! graceful shutdown, and the handle tests and `chat-local` hold.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::{Router, middleware};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::EmulatorConfig;
+use crate::persist::PersistError;
+use crate::service::ChatService;
+use crate::wire::rest_json;
+use crate::wire::sigv4::SignatureVerifier;
+
+/// What every request handler shares.
+pub struct AppState {
+    pub service: ChatService,
+    /// Present when `--credentials` asks for SigV4 verification.
+    pub verifier: Option<SignatureVerifier>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    State(#[from] PersistError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: io::Error },
+}
+
+/// Amazon IVS Chat on one machine.
+pub struct Emulator;
+
+/// A started emulator. Dropping it leaves the server running until the runtime ends;
+/// call [`RunningEmulator::shutdown`] to stop it cleanly.
+pub struct RunningEmulator {
+    pub addr: SocketAddr,
+    app: Arc<AppState>,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<io::Result<()>>,
+}
+
+impl Emulator {
+    /// Opens the state, binds the address and starts serving.
+    pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError> {
+        let service = ChatService::open(&config)?;
+        let verifier = (!config.credentials.is_empty())
+            .then(|| SignatureVerifier::new(config.credentials.clone(), config.region.clone()));
+        let app = Arc::new(AppState { service, verifier });
+
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| StartError::Bind { addr: config.bind, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+
+        let api = rest_json::router().layer(middleware::from_fn_with_state(
+            app.clone(),
+            rest_json::verify_signature,
+        ));
+        let router = Router::new()
+            .route("/_emulator/health", get(health))
+            .merge(api)
+            .layer(middleware::from_fn(rest_json::request_id))
+            .with_state(app.clone());
+
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, "IVS Chat emulator started");
+        Ok(RunningEmulator {
+            addr,
+            app,
+            stop,
+            task,
+        })
+    }
+}
+
+impl RunningEmulator {
+    /// The base URL for SDK clients (`AWS_ENDPOINT_URL_IVSCHAT`) and the WebSocket.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn service(&self) -> &ChatService {
+        &self.app.service
+    }
+
+    /// Stops accepting, lets requests in flight finish, and returns once the server is down.
+    pub async fn shutdown(self) -> io::Result<()> {
+        let _ = self.stop.send(());
+        self.task.await.map_err(io::Error::other)?
+    }
+}
+
+async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
+    let (rooms, logging_configurations) = app.service.counts();
+    let body: Value = json!({
+        "status": "ok",
+        "rooms": rooms,
+        "loggingConfigurations": logging_configurations,
+    });
+    ([(header::CONTENT_TYPE, "application/json")], body.to_string())
+}

@@ -53,7 +53,11 @@ fn parse_account_id(s: &str) -> Result<String, String> {
 }
 
 #[derive(Parser, Clone, Debug)]
-#[command(name = "ivschat-emulator", version, about = "Amazon IVS Chat on one machine")]
+#[command(
+    name = "ivschat-emulator",
+    version,
+    about = "Amazon IVS Chat on one machine"
+)]
 pub struct EmulatorConfig {
     /// Address serving the control plane and the Messaging WebSocket (port 0: any free port).
     #[arg(long, env = "IVSCHAT_EMULATOR_BIND", default_value = DEFAULT_BIND)]
@@ -81,7 +85,11 @@ pub struct EmulatorConfig {
     pub log_dir: Option<PathBuf>,
     /// Verify SigV4 signatures and accept only these keys (ACCESS_KEY_ID:SECRET, repeatable).
     /// Without any, every signature is accepted, as local emulators do.
-    #[arg(long = "credentials", env = "IVSCHAT_EMULATOR_CREDENTIALS", value_delimiter = ',')]
+    #[arg(
+        long = "credentials",
+        env = "IVSCHAT_EMULATOR_CREDENTIALS",
+        value_delimiter = ','
+    )]
     pub credentials: Vec<Credential>,
     /// Quota: logging configurations per account.
     #[arg(long, env = "IVSCHAT_EMULATOR_MAX_LOGGING_CONFIGURATIONS", default_value_t = DEFAULT_MAX_LOGGING_CONFIGURATIONS)]

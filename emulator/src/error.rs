@@ -79,7 +79,12 @@ impl ServiceError {
     pub fn fields(fields: Vec<FieldError>) -> Self {
         let detail: Vec<String> = fields
             .iter()
-            .map(|f| format!("Value at '{}' failed to satisfy constraint: {}", f.name, f.message))
+            .map(|f| {
+                format!(
+                    "Value at '{}' failed to satisfy constraint: {}",
+                    f.name, f.message
+                )
+            })
             .collect();
         let count = fields.len();
         let noun = if count == 1 { "error" } else { "errors" };

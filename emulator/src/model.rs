@@ -45,12 +45,16 @@ impl Timestamp {
     }
 
     pub fn plus_secs(self, secs: u64) -> Self {
-        Self(self.0.saturating_add((secs as i64).saturating_mul(1_000_000_000)))
+        Self(
+            self.0
+                .saturating_add((secs as i64).saturating_mul(1_000_000_000)),
+        )
     }
 
     fn datetime(self) -> OffsetDateTime {
         // In range by construction: built from an OffsetDateTime or a persisted copy of one.
-        OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
     /// ISO 8601 with millisecond precision, as the control plane answers (`2023-01-05T14:33:32.894Z`).

@@ -52,7 +52,8 @@ impl Persistence {
             txn.open_table(LOGGING_CONFIGURATIONS).map_err(fail)?;
             let mut meta = txn.open_table(META).map_err(fail)?;
             if meta.get(SEALING_KEY).map_err(fail)?.is_none() {
-                meta.insert(SEALING_KEY, &Sealer::random_key()[..]).map_err(fail)?;
+                meta.insert(SEALING_KEY, &Sealer::random_key()[..])
+                    .map_err(fail)?;
             }
         }
         txn.commit().map_err(fail)?;
@@ -117,7 +118,10 @@ impl Persistence {
     fn delete(&self, table: TableDefinition<&str, &[u8]>, id: &str) -> Result<(), PersistError> {
         let Self::Disk(db) = self else { return Ok(()) };
         let txn = db.begin_write().map_err(fail)?;
-        txn.open_table(table).map_err(fail)?.remove(id).map_err(fail)?;
+        txn.open_table(table)
+            .map_err(fail)?
+            .remove(id)
+            .map_err(fail)?;
         txn.commit().map_err(fail)
     }
 }

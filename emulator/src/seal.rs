@@ -94,8 +94,15 @@ mod tests {
     fn sealed_values_open_only_with_their_key_and_purpose() {
         let sealer = Sealer::new(&Sealer::random_key());
         let token = sealer.seal(Purpose::ChatToken, b"hello");
-        assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-        assert_eq!(sealer.open(Purpose::ChatToken, &token).as_deref(), Some(&b"hello"[..]));
+        assert!(
+            token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_eq!(
+            sealer.open(Purpose::ChatToken, &token).as_deref(),
+            Some(&b"hello"[..])
+        );
         assert_eq!(sealer.open(Purpose::RoomsPage, &token), None);
         let other = Sealer::new(&Sealer::random_key());
         assert_eq!(other.open(Purpose::ChatToken, &token), None);

@@ -6,9 +6,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::routing::get;
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::routing::get;
 use axum::{Router, middleware};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -58,7 +58,10 @@ impl Emulator {
 
         let listener = TcpListener::bind(config.bind)
             .await
-            .map_err(|source| StartError::Bind { addr: config.bind, source })?;
+            .map_err(|source| StartError::Bind {
+                addr: config.bind,
+                source,
+            })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind {
             addr: config.bind,
             source,
@@ -116,5 +119,8 @@ async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
         "rooms": rooms,
         "loggingConfigurations": logging_configurations,
     });
-    ([(header::CONTENT_TYPE, "application/json")], body.to_string())
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
 }

@@ -65,7 +65,8 @@ impl<T: Record> Table<T> {
         if let Some(old) = self.by_id.get(record.id()) {
             self.by_revision.remove(&old.revision());
         }
-        self.by_revision.insert(record.revision(), record.id().to_owned());
+        self.by_revision
+            .insert(record.revision(), record.id().to_owned());
         self.by_id.insert(record.id().to_owned(), record);
     }
 

@@ -54,7 +54,11 @@ async fn state_survives_a_restart() {
         .send()
         .await
         .unwrap();
-    ivs.delete_room().identifier(room_arn(&ids[4])).send().await.unwrap();
+    ivs.delete_room()
+        .identifier(room_arn(&ids[4]))
+        .send()
+        .await
+        .unwrap();
     let first_page = ivs.list_rooms().max_results(2).send().await.unwrap();
     let token = ivs
         .create_chat_token()
@@ -71,10 +75,18 @@ async fn state_survives_a_restart() {
     let listed_ids: Vec<&str> = listed.rooms().iter().map(|r| r.id().unwrap()).collect();
     let expected: Vec<&str> = ids[..4].iter().rev().map(String::as_str).collect();
     assert_eq!(listed_ids, expected, "same rooms, same newest-first order");
-    let room0 = ivs.get_room().identifier(room_arn(&ids[0])).send().await.unwrap();
+    let room0 = ivs
+        .get_room()
+        .identifier(room_arn(&ids[0]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(room0.name(), Some("room0"));
     assert_eq!(room0.tags().unwrap()["kept"], "yes");
-    assert_eq!(room0.logging_configuration_identifiers(), [config.arn().unwrap().to_owned()]);
+    assert_eq!(
+        room0.logging_configuration_identifiers(),
+        [config.arn().unwrap().to_owned()]
+    );
     let got = ivs
         .get_logging_configuration()
         .identifier(config.arn().unwrap())
@@ -91,7 +103,10 @@ async fn state_survives_a_restart() {
         .await
         .unwrap();
     assert_eq!(next.rooms()[0].id(), Some(ids[1].as_str()));
-    let claims = emu.service().open_chat_token(token.token().unwrap()).unwrap();
+    let claims = emu
+        .service()
+        .open_chat_token(token.token().unwrap())
+        .unwrap();
     assert_eq!(claims.user_id, "u1");
     // A new room still sorts first.
     let new = ivs.create_room().send().await.unwrap();
@@ -138,8 +153,17 @@ async fn acknowledged_changes_survive_kill_9_at_any_moment() {
     for round in 0..3 {
         let (mut child, endpoint) = spawn_emulator(dir.path());
         let ivs = client(&endpoint);
-        let before = ivs.list_rooms().max_results(50).into_paginator().send().collect::<Vec<_>>().await;
-        let known_before: usize = before.iter().map(|p| p.as_ref().unwrap().rooms().len()).sum();
+        let before = ivs
+            .list_rooms()
+            .max_results(50)
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await;
+        let known_before: usize = before
+            .iter()
+            .map(|p| p.as_ref().unwrap().rooms().len())
+            .sum();
         // Four writers create rooms as fast as they can; the process is killed under them.
         let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -149,7 +173,10 @@ async fn acknowledged_changes_survive_kill_9_at_any_moment() {
             writers.push(tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
                     match ivs.create_room().tags("round", "x").send().await {
-                        Ok(room) => acknowledged.lock().await.push(room.id().unwrap().to_owned()),
+                        Ok(room) => acknowledged
+                            .lock()
+                            .await
+                            .push(room.id().unwrap().to_owned()),
                         Err(_) => break,
                     }
                 }
@@ -163,7 +190,10 @@ async fn acknowledged_changes_survive_kill_9_at_any_moment() {
             w.await.unwrap();
         }
         let acknowledged = acknowledged.lock().await.clone();
-        assert!(!acknowledged.is_empty(), "round {round}: no write completed before the kill");
+        assert!(
+            !acknowledged.is_empty(),
+            "round {round}: no write completed before the kill"
+        );
 
         let (mut child, endpoint) = spawn_emulator(dir.path());
         let ivs = client(&endpoint);
@@ -174,8 +204,17 @@ async fn acknowledged_changes_survive_kill_9_at_any_moment() {
                 .await
                 .unwrap_or_else(|e| panic!("round {round}: acknowledged room {id} lost: {e:?}"));
         }
-        let pages = ivs.list_rooms().max_results(50).into_paginator().send().collect::<Vec<_>>().await;
-        let known_after: usize = pages.iter().map(|p| p.as_ref().unwrap().rooms().len()).sum();
+        let pages = ivs
+            .list_rooms()
+            .max_results(50)
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await;
+        let known_after: usize = pages
+            .iter()
+            .map(|p| p.as_ref().unwrap().rooms().len())
+            .sum();
         assert!(known_after >= known_before + acknowledged.len());
         child.kill().unwrap();
         child.wait().unwrap();

@@ -11,7 +11,10 @@ use serde_json::json;
 
 async fn strict() -> ivschat_emulator::RunningEmulator {
     start_with(ivschat_emulator::EmulatorConfig {
-        credentials: vec!["AKIDSTRICT:s3cr3t".parse::<Credential>().unwrap(), "OTHER:other".parse().unwrap()],
+        credentials: vec![
+            "AKIDSTRICT:s3cr3t".parse::<Credential>().unwrap(),
+            "OTHER:other".parse().unwrap(),
+        ],
         ..test_config()
     })
     .await
@@ -22,13 +25,34 @@ async fn correctly_signed_requests_pass_for_every_kind_of_route() {
     let emu = strict().await;
     for (key, secret) in [("AKIDSTRICT", "s3cr3t"), ("OTHER", "other")] {
         let ivs = client_with_keys(&emu.endpoint(), key, secret);
-        let room = ivs.create_room().name("signed").tags("a", "b").send().await.unwrap();
+        let room = ivs
+            .create_room()
+            .name("signed")
+            .tags("a", "b")
+            .send()
+            .await
+            .unwrap();
         let arn = room.arn().unwrap();
         ivs.get_room().identifier(arn).send().await.unwrap();
         // Percent-encoded path labels and a repeated query parameter.
-        ivs.tag_resource().resource_arn(arn).tags("c d", "e/f").send().await.unwrap();
-        ivs.list_tags_for_resource().resource_arn(arn).send().await.unwrap();
-        ivs.untag_resource().resource_arn(arn).tag_keys("a").tag_keys("c d").send().await.unwrap();
+        ivs.tag_resource()
+            .resource_arn(arn)
+            .tags("c d", "e/f")
+            .send()
+            .await
+            .unwrap();
+        ivs.list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .unwrap();
+        ivs.untag_resource()
+            .resource_arn(arn)
+            .tag_keys("a")
+            .tag_keys("c d")
+            .send()
+            .await
+            .unwrap();
         ivs.delete_room().identifier(arn).send().await.unwrap();
     }
     emu.shutdown().await.unwrap();
@@ -40,10 +64,20 @@ async fn temporary_credentials_sign_the_session_token_too() {
     let config = aws_sdk_ivschat::Config::builder()
         .behavior_version_latest()
         .region(Region::new(REGION))
-        .credentials_provider(Credentials::new("AKIDSTRICT", "s3cr3t", Some("session-token".into()), None, "t"))
+        .credentials_provider(Credentials::new(
+            "AKIDSTRICT",
+            "s3cr3t",
+            Some("session-token".into()),
+            None,
+            "t",
+        ))
         .endpoint_url(emu.endpoint())
         .build();
-    aws_sdk_ivschat::Client::from_conf(config).list_rooms().send().await.unwrap();
+    aws_sdk_ivschat::Client::from_conf(config)
+        .list_rooms()
+        .send()
+        .await
+        .unwrap();
     emu.shutdown().await.unwrap();
 }
 
@@ -71,7 +105,11 @@ async fn wrong_secret_unknown_key_and_wrong_region_are_refused() {
         .credentials_provider(Credentials::new("AKIDSTRICT", "s3cr3t", None, None, "t"))
         .endpoint_url(emu.endpoint())
         .build();
-    let err = aws_sdk_ivschat::Client::from_conf(config).list_rooms().send().await.unwrap_err();
+    let err = aws_sdk_ivschat::Client::from_conf(config)
+        .list_rooms()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("InvalidSignatureException"));
     // Nothing was created by the refused CreateRoom.
     let ok = client_with_keys(&emu.endpoint(), "AKIDSTRICT", "s3cr3t");
@@ -96,7 +134,12 @@ async fn unsigned_and_tampered_requests_are_refused() {
     assert_eq!(resp.status, 403);
     assert_eq!(resp.error_type(), "InvalidSignatureException", "stale date");
 
-    let resp = raw_with_auth(&emu, "AWS4-HMAC-SHA256 Credential=AKIDSTRICT", "20260101T000000Z").await;
+    let resp = raw_with_auth(
+        &emu,
+        "AWS4-HMAC-SHA256 Credential=AKIDSTRICT",
+        "20260101T000000Z",
+    )
+    .await;
     assert_eq!(resp.status, 403);
     assert_eq!(resp.error_type(), "IncompleteSignatureException");
 
@@ -109,12 +152,20 @@ async fn unsigned_and_tampered_requests_are_refused() {
 #[tokio::test]
 async fn by_default_any_signature_is_accepted() {
     let emu = start().await;
-    client_with_keys(&emu.endpoint(), "ANYTHING", "whatever").create_room().send().await.unwrap();
+    client_with_keys(&emu.endpoint(), "ANYTHING", "whatever")
+        .create_room()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(post(emu.addr, "ListRooms", json!({})).await.status, 200);
     emu.shutdown().await.unwrap();
 }
 
-async fn raw_with_auth(emu: &ivschat_emulator::RunningEmulator, auth: &str, date: &str) -> RawResponse {
+async fn raw_with_auth(
+    emu: &ivschat_emulator::RunningEmulator,
+    auth: &str,
+    date: &str,
+) -> RawResponse {
     let headers = [("x-amz-date", date), ("authorization", auth)];
     raw_with_headers(emu.addr, "POST", "/ListRooms", &headers, "{}").await
 }

@@ -51,7 +51,10 @@ impl DestinationInput {
             self.firehose.is_some(),
         ];
         if set.iter().filter(|s| **s).count() != 1 {
-            check.fail(FIELD, "Member must have exactly one of s3, cloudWatchLogs, firehose set");
+            check.fail(
+                FIELD,
+                "Member must have exactly one of s3, cloudWatchLogs, firehose set",
+            );
             return None;
         }
         let mut member = |name: &str, value: &Option<String>, rule| {
@@ -60,7 +63,11 @@ impl DestinationInput {
             check.string(&name, value, rule).then(|| value.clone())
         };
         if let Some(s3) = &self.s3 {
-            let bucket_name = member("s3.bucketName", &s3.bucket_name, &validate::BUCKET_NAME_RULE)?;
+            let bucket_name = member(
+                "s3.bucketName",
+                &s3.bucket_name,
+                &validate::BUCKET_NAME_RULE,
+            )?;
             Some(Destination::S3 { bucket_name })
         } else if let Some(cw) = &self.cloud_watch_logs {
             let log_group_name = member(
@@ -126,7 +133,10 @@ impl ChatService {
         check.tags("tags", &tags);
         check.finish()?;
         let Some(destination) = destination else {
-            return Err(ServiceError::field("destinationConfiguration", "Member must not be null"));
+            return Err(ServiceError::field(
+                "destinationConfiguration",
+                "Member must not be null",
+            ));
         };
 
         let mut state = self.write();
@@ -168,7 +178,11 @@ impl ChatService {
         &self,
         req: GetLoggingConfigurationRequest,
     ) -> Result<LoggingConfiguration> {
-        let id = self.identifier(ResourceType::LoggingConfiguration, "identifier", &req.identifier)?;
+        let id = self.identifier(
+            ResourceType::LoggingConfiguration,
+            "identifier",
+            &req.identifier,
+        )?;
         let state = self.read();
         logging_in(&state, &id).cloned()
     }
@@ -179,7 +193,11 @@ impl ChatService {
     ) -> Result<LoggingConfiguration> {
         let mut check = Check::new();
         if let Some(identifier) = check.required("identifier", &req.identifier) {
-            check.string("identifier", identifier, &validate::LOGGING_CONFIGURATION_IDENTIFIER);
+            check.string(
+                "identifier",
+                identifier,
+                &validate::LOGGING_CONFIGURATION_IDENTIFIER,
+            );
         }
         check.optional_string("name", &req.name, &validate::RESOURCE_NAME);
         let destination = req
@@ -208,7 +226,11 @@ impl ChatService {
     }
 
     pub fn delete_logging_configuration(&self, req: GetLoggingConfigurationRequest) -> Result<()> {
-        let id = self.identifier(ResourceType::LoggingConfiguration, "identifier", &req.identifier)?;
+        let id = self.identifier(
+            ResourceType::LoggingConfiguration,
+            "identifier",
+            &req.identifier,
+        )?;
         let mut state = self.write();
         let arn = logging_in(&state, &id)?.arn.clone();
         if let Some(room) = state.rooms_using(&arn).next() {

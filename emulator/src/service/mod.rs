@@ -134,7 +134,12 @@ impl ChatService {
 
 impl ChatService {
     /// Validates a required identifier member and resolves it to the id it names.
-    fn identifier(&self, kind: ResourceType, field: &str, identifier: &Option<String>) -> Result<String> {
+    fn identifier(
+        &self,
+        kind: ResourceType,
+        field: &str,
+        identifier: &Option<String>,
+    ) -> Result<String> {
         let mut check = validate::Check::new();
         if let Some(value) = check.required(field, identifier) {
             check.string(field, value, validate::identifier_rule(kind));

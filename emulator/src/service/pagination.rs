@@ -33,7 +33,10 @@ impl ChatService {
                 Some(revision) => Some(revision),
                 None => {
                     let mut check = Check::new();
-                    check.fail("nextToken", "The pagination token is invalid or has expired");
+                    check.fail(
+                        "nextToken",
+                        "The pagination token is invalid or has expired",
+                    );
                     check.finish()?;
                     None
                 }
@@ -43,10 +46,9 @@ impl ChatService {
         let mut matching = table.newest_first(before).filter(|r| filter(r));
         let items: Vec<T> = matching.by_ref().take(size).cloned().collect();
         let next_token = match (items.last(), matching.next()) {
-            (Some(last), Some(_)) => Some(
-                self.sealer
-                    .seal(purpose, &last.revision().to_be_bytes()),
-            ),
+            (Some(last), Some(_)) => {
+                Some(self.sealer.seal(purpose, &last.revision().to_be_bytes()))
+            }
             _ => None,
         };
         Ok(Page { items, next_token })

@@ -82,7 +82,11 @@ impl RoomSettings<'_> {
                 &validate::LAMBDA_ARN_RULE,
             );
             if let Some(fallback) = &handler.fallback_result {
-                check.one_of("messageReviewHandler.fallbackResult", fallback, &["ALLOW", "DENY"]);
+                check.one_of(
+                    "messageReviewHandler.fallbackResult",
+                    fallback,
+                    &["ALLOW", "DENY"],
+                );
             }
         }
         if let Some(list) = self.logging {
@@ -137,7 +141,10 @@ impl ChatService {
         let logging = self.logging_arns(&state, req.logging_configuration_identifiers)?;
         if state.rooms.len() as u64 >= self.quotas.max_rooms {
             return Err(ServiceError::QuotaExceeded {
-                message: format!("Limit of {} rooms per account reached.", self.quotas.max_rooms),
+                message: format!(
+                    "Limit of {} rooms per account reached.",
+                    self.quotas.max_rooms
+                ),
                 resource_type: ResourceType::Room,
                 resource_id: self.account_id.clone(),
                 limit: self.quotas.max_rooms,
@@ -270,13 +277,20 @@ impl ChatService {
     }
 
     /// Checks that every listed logging configuration exists; drops repeats, keeps the order.
-    fn logging_arns(&self, state: &State, arns: Option<Vec<String>>) -> Result<Option<Vec<String>>> {
+    fn logging_arns(
+        &self,
+        state: &State,
+        arns: Option<Vec<String>>,
+    ) -> Result<Option<Vec<String>>> {
         let Some(arns) = arns else { return Ok(None) };
         let mut out: Vec<String> = Vec::with_capacity(arns.len());
         for arn in arns {
             let id = self.resolve(ResourceType::LoggingConfiguration, &arn)?;
             if state.logging_configurations.get(id).is_none() {
-                return Err(ServiceError::not_found(ResourceType::LoggingConfiguration, id));
+                return Err(ServiceError::not_found(
+                    ResourceType::LoggingConfiguration,
+                    id,
+                ));
             }
             if !out.contains(&arn) {
                 out.push(arn);

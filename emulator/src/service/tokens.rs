@@ -46,7 +46,10 @@ const CAPABILITIES: [(&str, Capability); 3] = [
 ];
 
 impl ChatService {
-    pub fn create_chat_token(&self, req: CreateChatTokenRequest) -> Result<CreateChatTokenResponse> {
+    pub fn create_chat_token(
+        &self,
+        req: CreateChatTokenRequest,
+    ) -> Result<CreateChatTokenResponse> {
         let mut check = Check::new();
         if let Some(room) = check.required("roomIdentifier", &req.room_identifier) {
             check.string("roomIdentifier", room, &validate::ROOM_IDENTIFIER);
@@ -64,7 +67,12 @@ impl ChatService {
                 capabilities.push(*cap);
             }
         }
-        check.range("sessionDurationInMinutes", req.session_duration_in_minutes, 1, 180);
+        check.range(
+            "sessionDurationInMinutes",
+            req.session_duration_in_minutes,
+            1,
+            180,
+        );
         let attributes = req.attributes.unwrap_or_default();
         check.attributes("attributes", &attributes);
         check.finish()?;

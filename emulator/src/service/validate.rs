@@ -45,7 +45,10 @@ macro_rules! pattern {
 }
 
 // Model shapes `RoomArn`/`RoomIdentifier`, `LoggingConfigurationArn`/`...Identifier`.
-pattern!(ROOM_ARN, "arn:aws:ivschat:[a-z0-9-]+:[0-9]+:room/[a-zA-Z0-9-]+");
+pattern!(
+    ROOM_ARN,
+    "arn:aws:ivschat:[a-z0-9-]+:[0-9]+:room/[a-zA-Z0-9-]+"
+);
 pattern!(
     LOGGING_CONFIGURATION_ARN,
     "arn:aws:ivschat:[a-z0-9-]+:[0-9]+:logging-configuration/[a-zA-Z0-9-]+"
@@ -58,7 +61,10 @@ pattern!(
 // Model: `RoomName`, `LoggingConfigurationName`.
 pattern!(NAME, "[a-zA-Z0-9-_]*");
 // Model: `LambdaArn` (documented as empty, or a Lambda function ARN).
-pattern!(LAMBDA_ARN, "|arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+");
+pattern!(
+    LAMBDA_ARN,
+    "|arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+"
+);
 // Model: `ID`, `MessageID`.
 pattern!(ID, "[a-zA-Z0-9]+");
 // Model: `BucketName`, `LogGroupName`, `DeliveryStreamName`.
@@ -124,13 +130,19 @@ impl Check {
     pub fn string(&mut self, name: &str, value: &str, rule: &StringRule) -> bool {
         let len = value.chars().count();
         let message = if len < rule.min {
-            format!("Member must have length greater than or equal to {}", rule.min)
+            format!(
+                "Member must have length greater than or equal to {}",
+                rule.min
+            )
         } else if len > rule.max {
             format!("Member must have length less than or equal to {}", rule.max)
         } else {
             match rule.pattern {
                 Some(p) if !p.matches(value) => {
-                    format!("Member must satisfy regular expression pattern: {}", p.source)
+                    format!(
+                        "Member must satisfy regular expression pattern: {}",
+                        p.source
+                    )
                 }
                 _ => return true,
             }
@@ -147,19 +159,24 @@ impl Check {
 
     pub fn range(&mut self, name: &str, value: Option<i64>, min: i64, max: i64) {
         match value {
-            Some(v) if v < min => {
-                self.fail(name, format!("Member must have value greater than or equal to {min}"))
-            }
-            Some(v) if v > max => {
-                self.fail(name, format!("Member must have value less than or equal to {max}"))
-            }
+            Some(v) if v < min => self.fail(
+                name,
+                format!("Member must have value greater than or equal to {min}"),
+            ),
+            Some(v) if v > max => self.fail(
+                name,
+                format!("Member must have value less than or equal to {max}"),
+            ),
             _ => {}
         }
     }
 
     pub fn list_max(&mut self, name: &str, len: usize, max: usize) {
         if len > max {
-            self.fail(name, format!("Member must have length less than or equal to {max}"));
+            self.fail(
+                name,
+                format!("Member must have length less than or equal to {max}"),
+            );
         }
     }
 
@@ -170,7 +187,10 @@ impl Check {
         }
         self.fail(
             name,
-            format!("Member must satisfy enum value set: [{}]", allowed.join(", ")),
+            format!(
+                "Member must satisfy enum value set: [{}]",
+                allowed.join(", ")
+            ),
         );
         false
     }
@@ -193,7 +213,10 @@ impl Check {
             self.string(name, key, &TAG_KEY);
             self.string(name, value, &TAG_VALUE);
             if key.to_ascii_lowercase().starts_with("aws:") {
-                self.fail(name, "Tag keys starting with 'aws:' are reserved for AWS use");
+                self.fail(
+                    name,
+                    "Tag keys starting with 'aws:' are reserved for AWS use",
+                );
             }
         }
     }

@@ -32,18 +32,30 @@ type App = State<Arc<AppState>>;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/CreateChatToken", post(create_chat_token))
-        .route("/CreateLoggingConfiguration", post(create_logging_configuration))
+        .route(
+            "/CreateLoggingConfiguration",
+            post(create_logging_configuration),
+        )
         .route("/CreateRoom", post(create_room))
-        .route("/DeleteLoggingConfiguration", post(delete_logging_configuration))
+        .route(
+            "/DeleteLoggingConfiguration",
+            post(delete_logging_configuration),
+        )
         .route("/DeleteMessage", post(delete_message))
         .route("/DeleteRoom", post(delete_room))
         .route("/DisconnectUser", post(disconnect_user))
         .route("/GetLoggingConfiguration", post(get_logging_configuration))
         .route("/GetRoom", post(get_room))
-        .route("/ListLoggingConfigurations", post(list_logging_configurations))
+        .route(
+            "/ListLoggingConfigurations",
+            post(list_logging_configurations),
+        )
         .route("/ListRooms", post(list_rooms))
         .route("/SendEvent", post(send_event))
-        .route("/UpdateLoggingConfiguration", post(update_logging_configuration))
+        .route(
+            "/UpdateLoggingConfiguration",
+            post(update_logging_configuration),
+        )
         .route("/UpdateRoom", post(update_room))
         .route(
             "/tags/{*resource_arn}",
@@ -62,13 +74,21 @@ pub async fn verify_signature(State(app): App, req: Request, next: Next) -> Resp
     };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return error_response(&ServiceError::Serialization("The request body could not be read.".into()));
+        return error_response(&ServiceError::Serialization(
+            "The request body could not be read.".into(),
+        ));
     };
     let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    if let Err(err) = verifier.verify(parts.method.as_str(), path_and_query, &parts.headers, &bytes) {
+    if let Err(err) = verifier.verify(
+        parts.method.as_str(),
+        path_and_query,
+        &parts.headers,
+        &bytes,
+    ) {
         return error_response(&err);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Every answer carries a request id, as AWS's do.
@@ -81,16 +101,25 @@ pub async fn request_id(req: Request, next: Next) -> Response {
 }
 
 async fn unknown_operation(method: Method, uri: Uri) -> Response {
-    error_response(&ServiceError::unknown_operation(method.as_str(), uri.path()))
+    error_response(&ServiceError::unknown_operation(
+        method.as_str(),
+        uri.path(),
+    ))
 }
 
 // ---- parsing and rendering -------------------------------------------------------------
 
 /// An absent body is an empty request: every member of these operations may be omitted.
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
     serde_json::from_slice(body).map_err(|err| {
-        ServiceError::Serialization(format!("The request body is not valid for this operation: {err}"))
+        ServiceError::Serialization(format!(
+            "The request body is not valid for this operation: {err}"
+        ))
     })
 }
 
@@ -131,13 +160,31 @@ pub fn error_response(err: &ServiceError) -> Response {
                     .collect();
             }
         }
-        ServiceError::NotFound { resource_type, resource_id, .. }
-        | ServiceError::Conflict { resource_type, resource_id, .. } => {
+        ServiceError::NotFound {
+            resource_type,
+            resource_id,
+            ..
+        }
+        | ServiceError::Conflict {
+            resource_type,
+            resource_id,
+            ..
+        } => {
             body["resourceType"] = json!(resource_type.error_name());
             body["resourceId"] = json!(resource_id);
         }
-        ServiceError::QuotaExceeded { resource_type, resource_id, limit, .. }
-        | ServiceError::Throttling { resource_type, resource_id, limit, .. } => {
+        ServiceError::QuotaExceeded {
+            resource_type,
+            resource_id,
+            limit,
+            ..
+        }
+        | ServiceError::Throttling {
+            resource_type,
+            resource_id,
+            limit,
+            ..
+        } => {
             body["resourceType"] = json!(resource_type.error_name());
             body["resourceId"] = json!(resource_id);
             body["limit"] = json!(limit);
@@ -250,25 +297,35 @@ async fn delete_room(State(app): App, body: Bytes) -> Response {
 
 async fn list_rooms(State(app): App, body: Bytes) -> Response {
     call(&body, |req| {
-        Ok(page_json("rooms", app.service.list_rooms(req)?, room_summary_json))
+        Ok(page_json(
+            "rooms",
+            app.service.list_rooms(req)?,
+            room_summary_json,
+        ))
     })
 }
 
 async fn create_logging_configuration(State(app): App, body: Bytes) -> Response {
     call(&body, |req| {
-        Ok(logging_configuration_json(&app.service.create_logging_configuration(req)?))
+        Ok(logging_configuration_json(
+            &app.service.create_logging_configuration(req)?,
+        ))
     })
 }
 
 async fn get_logging_configuration(State(app): App, body: Bytes) -> Response {
     call(&body, |req| {
-        Ok(logging_configuration_json(&app.service.get_logging_configuration(req)?))
+        Ok(logging_configuration_json(
+            &app.service.get_logging_configuration(req)?,
+        ))
     })
 }
 
 async fn update_logging_configuration(State(app): App, body: Bytes) -> Response {
     call(&body, |req| {
-        Ok(logging_configuration_json(&app.service.update_logging_configuration(req)?))
+        Ok(logging_configuration_json(
+            &app.service.update_logging_configuration(req)?,
+        ))
     })
 }
 
@@ -279,7 +336,11 @@ async fn delete_logging_configuration(State(app): App, body: Bytes) -> Response 
 async fn list_logging_configurations(State(app): App, body: Bytes) -> Response {
     call(&body, |req| {
         let page = app.service.list_logging_configurations(req)?;
-        Ok(page_json("loggingConfigurations", page, logging_configuration_json))
+        Ok(page_json(
+            "loggingConfigurations",
+            page,
+            logging_configuration_json,
+        ))
     })
 }
 

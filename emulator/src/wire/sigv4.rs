@@ -51,9 +51,12 @@ fn incomplete() -> ServiceError {
 }
 
 fn parse_authorization(value: &str) -> Result<Authorization<'_>, ServiceError> {
-    let rest = value
-        .strip_prefix("AWS4-HMAC-SHA256 ")
-        .ok_or_else(|| refuse("IncompleteSignatureException", "Unsupported signing algorithm."))?;
+    let rest = value.strip_prefix("AWS4-HMAC-SHA256 ").ok_or_else(|| {
+        refuse(
+            "IncompleteSignatureException",
+            "Unsupported signing algorithm.",
+        )
+    })?;
     let (mut credential, mut signed_headers, mut signature) = (None, None, None);
     for part in rest.split(',') {
         match part.trim().split_once('=') {
@@ -105,7 +108,10 @@ impl SignatureVerifier {
     ) -> Result<(), ServiceError> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let Some(authorization) = header("authorization") else {
-            return Err(refuse("MissingAuthenticationTokenException", "Missing Authentication Token"));
+            return Err(refuse(
+                "MissingAuthenticationTokenException",
+                "Missing Authentication Token",
+            ));
         };
         let auth = parse_authorization(authorization)?;
         let Some(credential) = self
@@ -129,21 +135,32 @@ impl SignatureVerifier {
         }
         let signed_at = header("x-amz-date")
             .and_then(parse_amz_date)
-            .ok_or_else(|| refuse("IncompleteSignatureException", "X-Amz-Date is missing or invalid."))?;
+            .ok_or_else(|| {
+                refuse(
+                    "IncompleteSignatureException",
+                    "X-Amz-Date is missing or invalid.",
+                )
+            })?;
         let now = SystemTime::now();
         let skew = now
             .duration_since(signed_at)
             .or_else(|_| signed_at.duration_since(now))
             .unwrap_or_default();
         if skew > MAX_CLOCK_SKEW {
-            return Err(refuse("InvalidSignatureException", "Signature expired: the request time is too far from the server time."));
+            return Err(refuse(
+                "InvalidSignatureException",
+                "Signature expired: the request time is too far from the server time.",
+            ));
         }
 
         // Re-sign over exactly the headers the client says it signed.
         let mut signed = Vec::with_capacity(auth.signed_headers.len());
         for name in &auth.signed_headers {
             let value = header(name).ok_or_else(|| {
-                refuse("InvalidSignatureException", format!("Signed header '{name}' is missing."))
+                refuse(
+                    "InvalidSignatureException",
+                    format!("Signed header '{name}' is missing."),
+                )
             })?;
             signed.push((*name, value));
         }
@@ -173,9 +190,19 @@ impl SignatureVerifier {
             signed.into_iter(),
             SignableBody::Bytes(body),
         )
-        .map_err(|_| refuse("InvalidSignatureException", "The request URI cannot be signed."))?;
+        .map_err(|_| {
+            refuse(
+                "InvalidSignatureException",
+                "The request URI cannot be signed.",
+            )
+        })?;
         let expected = sign(request, &params).map_err(ServiceError::internal)?;
-        if bool::from(expected.signature().as_bytes().ct_eq(auth.signature.as_bytes())) {
+        if bool::from(
+            expected
+                .signature()
+                .as_bytes()
+                .ct_eq(auth.signature.as_bytes()),
+        ) {
             Ok(())
         } else {
             Err(refuse(

@@ -362,7 +362,10 @@ async fn logging_configurations_lifecycle() {
         .send()
         .await
         .unwrap();
-    assert_eq!(room.logging_configuration_identifiers(), std::slice::from_ref(&arn));
+    assert_eq!(
+        room.logging_configuration_identifiers(),
+        std::slice::from_ref(&arn)
+    );
     let err = ivs
         .delete_logging_configuration()
         .identifier(&arn)

@@ -196,7 +196,9 @@ fn main() {
             let t = Instant::now();
             let page = call(&mut sender, &addr, "ListRooms", &body).await;
             filtered.push(t.elapsed());
-            assert_eq!(page["rooms"].as_array().map(Vec::len), Some(ROOMS / 100));
+            // 100 rooms carry each name: a full first page, and more to come.
+            assert_eq!(page["rooms"].as_array().map(Vec::len), Some(50));
+            assert!(page["nextToken"].is_string());
         }
         pages.sort();
         filtered.sort();
@@ -215,7 +217,7 @@ fn main() {
             pages.last().copied().unwrap_or_default()
         );
         println!(
-            "ListRooms filtered by name (100 matches of {ROOMS}), first page: p50 {:?} p99 {:?}",
+            "ListRooms filtered by name (100 matches of {ROOMS}), first page of 50: p50 {:?} p99 {:?}",
             percentile(&filtered, 0.50),
             percentile(&filtered, 0.99)
         );

@@ -443,6 +443,22 @@ async fn list_logging_configurations_paginates() {
     emu.shutdown().await.unwrap();
 }
 
+/// Creates `quota` logging configurations, then one more; that one's error.
+async fn exceed_logging_quota(
+    ivs: &aws_sdk_ivschat::Client,
+    quota: usize,
+) -> aws_sdk_ivschat::operation::create_logging_configuration::CreateLoggingConfigurationError {
+    let create = || {
+        ivs.create_logging_configuration()
+            .destination_configuration(s3("bucket"))
+            .send()
+    };
+    for _ in 0..quota {
+        create().await.unwrap();
+    }
+    create().await.unwrap_err().into_service_error()
+}
+
 #[tokio::test]
 async fn logging_configuration_quota_answers_402() {
     let emu = start_with(ivschat_emulator::EmulatorConfig {
@@ -450,21 +466,7 @@ async fn logging_configuration_quota_answers_402() {
         ..test_config()
     })
     .await;
-    let ivs = client(&emu.endpoint());
-    for _ in 0..2 {
-        ivs.create_logging_configuration()
-            .destination_configuration(s3("bucket"))
-            .send()
-            .await
-            .unwrap();
-    }
-    let err = ivs
-        .create_logging_configuration()
-        .destination_configuration(s3("bucket"))
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = exceed_logging_quota(&client(&emu.endpoint()), 2).await;
     let aws_sdk_ivschat::operation::create_logging_configuration::CreateLoggingConfigurationError::ServiceQuotaExceededException(e) = err else {
         panic!("expected quota error, got {err:?}");
     };
@@ -475,20 +477,7 @@ async fn logging_configuration_quota_answers_402() {
 #[tokio::test]
 async fn default_logging_quota_is_ten_per_account() {
     let emu = start().await;
-    let ivs = client(&emu.endpoint());
-    for _ in 0..10 {
-        ivs.create_logging_configuration()
-            .destination_configuration(s3("bucket"))
-            .send()
-            .await
-            .unwrap();
-    }
-    let err = ivs
-        .create_logging_configuration()
-        .destination_configuration(s3("bucket"))
-        .send()
-        .await
-        .unwrap_err();
+    let err = exceed_logging_quota(&client(&emu.endpoint()), 10).await;
     assert_eq!(err.code(), Some("ServiceQuotaExceededException"));
     emu.shutdown().await.unwrap();
 }

@@ -126,6 +126,20 @@ async fn without_a_data_dir_state_is_in_memory() {
     emu.shutdown().await.unwrap();
 }
 
+async fn count_rooms(ivs: &aws_sdk_ivschat::Client) -> usize {
+    let pages = ivs
+        .list_rooms()
+        .max_results(50)
+        .into_paginator()
+        .send()
+        .collect::<Vec<_>>()
+        .await;
+    pages
+        .iter()
+        .map(|p| p.as_ref().unwrap().rooms().len())
+        .sum()
+}
+
 /// Runs the real binary and waits for its `listening on` line.
 fn spawn_emulator(dir: &Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ivschat-emulator"))
@@ -153,17 +167,7 @@ async fn acknowledged_changes_survive_kill_9_at_any_moment() {
     for round in 0..3 {
         let (mut child, endpoint) = spawn_emulator(dir.path());
         let ivs = client(&endpoint);
-        let before = ivs
-            .list_rooms()
-            .max_results(50)
-            .into_paginator()
-            .send()
-            .collect::<Vec<_>>()
-            .await;
-        let known_before: usize = before
-            .iter()
-            .map(|p| p.as_ref().unwrap().rooms().len())
-            .sum();
+        let known_before = count_rooms(&ivs).await;
         // Four writers create rooms as fast as they can; the process is killed under them.
         let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -204,17 +208,7 @@ async fn acknowledged_changes_survive_kill_9_at_any_moment() {
                 .await
                 .unwrap_or_else(|e| panic!("round {round}: acknowledged room {id} lost: {e:?}"));
         }
-        let pages = ivs
-            .list_rooms()
-            .max_results(50)
-            .into_paginator()
-            .send()
-            .collect::<Vec<_>>()
-            .await;
-        let known_after: usize = pages
-            .iter()
-            .map(|p| p.as_ref().unwrap().rooms().len())
-            .sum();
+        let known_after = count_rooms(&ivs).await;
         assert!(known_after >= known_before + acknowledged.len());
         child.kill().unwrap();
         child.wait().unwrap();

@@ -1,9 +1,11 @@
-//! The server: one address for the control plane (and, with messaging, the WebSocket),
-//! graceful shutdown, and the handle tests and `chat-local` hold.
+//! The server: one address for the control plane and the Messaging WebSocket, graceful
+//! shutdown (clients get a clean close, chat logs are written out), and the handle tests and
+//! `chat-local` hold.
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::header;
@@ -18,8 +20,11 @@ use tokio::task::JoinHandle;
 use crate::config::EmulatorConfig;
 use crate::persist::PersistError;
 use crate::service::ChatService;
-use crate::wire::rest_json;
 use crate::wire::sigv4::SignatureVerifier;
+use crate::wire::{rest_json, websocket};
+
+/// How long live connections get to close when the server stops.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// What every request handler shares.
 pub struct AppState {
@@ -73,17 +78,23 @@ impl Emulator {
         ));
         let router = Router::new()
             .route("/_emulator/health", get(health))
+            .route("/", get(websocket::upgrade))
             .merge(api)
             .layer(middleware::from_fn(rest_json::request_id))
             .with_state(app.clone());
 
         let (stop, stopped) = oneshot::channel::<()>();
+        let served = app.clone();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            let result = axum::serve(listener, service)
+                .with_graceful_shutdown(async move {
                     let _ = stopped.await;
+                    // WebSockets are no longer HTTP requests: close them here, cleanly.
+                    served.service.shut_down_live_chat(SHUTDOWN_GRACE).await;
                 })
-                .await
+                .await;
+            result
         });
         tracing::info!(%addr, "IVS Chat emulator started");
         Ok(RunningEmulator {
@@ -118,6 +129,7 @@ async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
         "status": "ok",
         "rooms": rooms,
         "loggingConfigurations": logging_configurations,
+        "connections": app.service.connections(),
     });
     (
         [(header::CONTENT_TYPE, "application/json")],

@@ -5,6 +5,7 @@
 //! One module per operation family.
 
 mod logging_configurations;
+mod messaging;
 mod pagination;
 mod room_actions;
 mod rooms;
@@ -13,6 +14,7 @@ mod tokens;
 pub mod validate;
 
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -21,8 +23,9 @@ pub use logging_configurations::{
     CreateLoggingConfigurationRequest, DestinationInput, GetLoggingConfigurationRequest,
     ListLoggingConfigurationsRequest, UpdateLoggingConfigurationRequest,
 };
+pub use messaging::{ConnectError, Connection, FrameError, Participant};
 pub use pagination::Page;
-pub use room_actions::{DeleteMessageRequest, DisconnectUserRequest, RoomAction, SendEventRequest};
+pub use room_actions::{DeleteMessageRequest, DisconnectUserRequest, SendEventRequest};
 pub use rooms::{
     CreateRoomRequest, GetRoomRequest, ListRoomsRequest, MessageReviewHandlerInput,
     UpdateRoomRequest,
@@ -30,10 +33,13 @@ pub use rooms::{
 pub use tags::TagResourceRequest;
 pub use tokens::{ChatTokenClaims, CreateChatTokenRequest, CreateChatTokenResponse};
 
+use crate::chat_log::ChatLog;
 use crate::config::EmulatorConfig;
+use crate::live::Live;
 use crate::error::{Result, ServiceError};
 use crate::model::{ID_LEN, ResourceType};
 use crate::persist::{PersistError, Persistence};
+use crate::review::Reviewer;
 use crate::seal::Sealer;
 use crate::state::State;
 
@@ -52,10 +58,14 @@ pub struct ChatService {
     state: RwLock<State>,
     persistence: Persistence,
     sealer: Sealer,
+    live: Live,
+    reviewer: Reviewer,
+    chat_log: ChatLog,
 }
 
 impl ChatService {
     /// Builds the service, reading the persisted state when the config names a data dir.
+    /// Starts the chat-log writer, so it must run inside a Tokio runtime.
     pub fn open(config: &EmulatorConfig) -> Result<Self, PersistError> {
         let (persistence, state, key) = match &config.data_dir {
             Some(dir) => {
@@ -76,7 +86,33 @@ impl ChatService {
             state: RwLock::new(state),
             persistence,
             sealer: Sealer::new(&key),
+            live: Live::default(),
+            reviewer: Reviewer::new(
+                config.lambda_endpoint.clone(),
+                Duration::from_millis(config.review_timeout_ms),
+            ),
+            chat_log: ChatLog::start(
+                config.log_dir.clone().or_else(|| config.data_dir.as_ref().map(|d| d.join("logs"))),
+                config.account_id.clone(),
+                config.region.clone(),
+            ),
         })
+    }
+
+    /// Live WebSocket connections.
+    pub fn connections(&self) -> usize {
+        self.live.connections()
+    }
+
+    /// Tells live connections the server stops (they close cleanly), waits for them up to
+    /// `grace`, then writes out the chat logs.
+    pub async fn shut_down_live_chat(&self, grace: Duration) {
+        self.live.close_all(grace).await;
+        self.chat_log.close().await;
+    }
+
+    pub fn shutdown_signal(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.live.shutdown_signal()
     }
 
     pub fn region(&self) -> &str {

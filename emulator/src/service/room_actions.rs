@@ -8,7 +8,7 @@ use super::rooms::room_in;
 use super::validate::{self, Check};
 use super::{ChatService, new_id};
 use crate::error::Result;
-use crate::model::{ResourceType, Room};
+use crate::model::ResourceType;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -34,15 +34,9 @@ pub struct DisconnectUserRequest {
     pub reason: Option<String>,
 }
 
-/// A validated action, with the room it targets and the id of the event it produces.
-pub struct RoomAction<T> {
-    pub room: Room,
-    pub event_id: String,
-    pub request: T,
-}
-
 impl ChatService {
-    pub fn send_event(&self, req: SendEventRequest) -> Result<RoomAction<SendEventRequest>> {
+    /// Delivers an application event to the room; answers the event's id.
+    pub fn send_event(&self, req: SendEventRequest) -> Result<String> {
         let mut check = Check::new();
         check_room(&mut check, &req.room_identifier);
         if let Some(name) = check.required("eventName", &req.event_name) {
@@ -52,13 +46,15 @@ impl ChatService {
             check.attributes("attributes", attributes);
         }
         check.finish()?;
-        self.room_action(req.room_identifier.clone(), req)
+        let room_id = self.live_room_id(&req.room_identifier)?;
+        let id = new_id();
+        let attributes = req.attributes.unwrap_or_default().into_iter().collect();
+        self.emit_event(&room_id, &id, req.event_name.as_deref().unwrap_or_default(), &attributes);
+        Ok(id)
     }
 
-    pub fn delete_message(
-        &self,
-        req: DeleteMessageRequest,
-    ) -> Result<RoomAction<DeleteMessageRequest>> {
+    /// Broadcasts `aws:DELETE_MESSAGE` for a message; answers the event's id.
+    pub fn delete_message(&self, req: DeleteMessageRequest) -> Result<String> {
         let mut check = Check::new();
         check_room(&mut check, &req.room_identifier);
         if let Some(id) = check.required("id", &req.id) {
@@ -66,13 +62,15 @@ impl ChatService {
         }
         check.optional_string("reason", &req.reason, &validate::REASON);
         check.finish()?;
-        self.room_action(req.room_identifier.clone(), req)
+        let room_id = self.live_room_id(&req.room_identifier)?;
+        let id = new_id();
+        let message_id = req.id.unwrap_or_default();
+        self.emit_delete_message(&room_id, &id, &message_id, req.reason);
+        Ok(id)
     }
 
-    pub fn disconnect_user(
-        &self,
-        req: DisconnectUserRequest,
-    ) -> Result<RoomAction<DisconnectUserRequest>> {
+    /// Broadcasts `aws:DISCONNECT_USER` and closes the user's connections.
+    pub fn disconnect_user(&self, req: DisconnectUserRequest) -> Result<()> {
         let mut check = Check::new();
         check_room(&mut check, &req.room_identifier);
         if let Some(user) = check.required("userId", &req.user_id) {
@@ -80,18 +78,17 @@ impl ChatService {
         }
         check.optional_string("reason", &req.reason, &validate::REASON);
         check.finish()?;
-        self.room_action(req.room_identifier.clone(), req)
+        let room_id = self.live_room_id(&req.room_identifier)?;
+        let user_id = req.user_id.unwrap_or_default();
+        self.emit_disconnect_user(&room_id, &new_id(), &user_id, req.reason);
+        Ok(())
     }
 
-    fn room_action<T>(&self, identifier: Option<String>, request: T) -> Result<RoomAction<T>> {
-        let arn = identifier.unwrap_or_default();
-        let id = self.resolve(ResourceType::Room, &arn)?;
-        let room = room_in(&self.read(), id)?.clone();
-        Ok(RoomAction {
-            room,
-            event_id: new_id(),
-            request,
-        })
+    /// The id of the (existing) room a validated identifier names.
+    fn live_room_id(&self, identifier: &Option<String>) -> Result<String> {
+        let arn = identifier.as_deref().unwrap_or_default();
+        let id = self.resolve(ResourceType::Room, arn)?;
+        room_in(&self.read(), id).map(|room| room.id.clone())
     }
 }
 

@@ -233,10 +233,13 @@ impl ChatService {
         let mut state = self.write();
         room_in(&state, &id)?;
         self.persistence.delete_room(&id).map_err(persist_failed)?;
-        state
+        let room = state
             .rooms
             .remove(&id)
-            .ok_or_else(|| ServiceError::not_found(ResourceType::Room, &id))
+            .ok_or_else(|| ServiceError::not_found(ResourceType::Room, &id))?;
+        // Deleting a room ends its live sessions.
+        self.live.remove_room(&id);
+        Ok(room)
     }
 
     pub fn list_rooms(&self, req: ListRoomsRequest) -> Result<Page<Room>> {

@@ -18,6 +18,14 @@ pub struct StringRule {
     pub pattern: Option<&'static Pattern>,
 }
 
+impl StringRule {
+    /// Whether a value meets the rule (for callers that answer with their own error shape).
+    pub fn accepts(&self, value: &str) -> bool {
+        let len = value.chars().count();
+        len >= self.min && len <= self.max && self.pattern.is_none_or(|p| p.matches(value))
+    }
+}
+
 pub struct Pattern {
     source: &'static str,
     regex: LazyLock<Regex>,

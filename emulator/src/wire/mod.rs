@@ -1,5 +1,7 @@
-//! The wire formats: the rest-json control plane (and its SigV4 check). The Messaging
-//! WebSocket joins here with its own frames.
+//! The wire formats: the rest-json control plane (and its SigV4 check), and the Messaging
+//! WebSocket (its handshake, its frames, its connections).
 
+pub mod frames;
 pub mod rest_json;
 pub mod sigv4;
+pub mod websocket;

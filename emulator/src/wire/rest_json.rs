@@ -346,15 +346,13 @@ async fn list_logging_configurations(State(app): App, body: Bytes) -> Response {
 
 async fn send_event(State(app): App, body: Bytes) -> Response {
     call(&body, |req| {
-        let action = app.service.send_event(req)?;
-        Ok(json!({ "id": action.event_id }))
+        Ok(json!({ "id": app.service.send_event(req)? }))
     })
 }
 
 async fn delete_message(State(app): App, body: Bytes) -> Response {
     call(&body, |req| {
-        let action = app.service.delete_message(req)?;
-        Ok(json!({ "id": action.event_id }))
+        Ok(json!({ "id": app.service.delete_message(req)? }))
     })
 }
 

@@ -95,7 +95,12 @@ impl ChatLog {
         if record.destinations.is_empty() {
             return;
         }
-        if let Some(sender) = self.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        if let Some(sender) = self
+            .sender
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
             let _ = sender.send(record);
         }
     }
@@ -164,8 +169,13 @@ impl Writer {
                         .join(format!("room_{}", record.room_id));
                     self.append(&path, &line)
                 }
-                Destination::Firehose { delivery_stream_name } => {
-                    let path = self.dir.join("firehose").join(component(delivery_stream_name));
+                Destination::Firehose {
+                    delivery_stream_name,
+                } => {
+                    let path = self
+                        .dir
+                        .join("firehose")
+                        .join(component(delivery_stream_name));
                     self.append(&path, &line)
                 }
             };

@@ -80,6 +80,14 @@ pub struct EmulatorConfig {
     /// How long a chat token stays usable before it connects.
     #[arg(long, env = "IVSCHAT_EMULATOR_TOKEN_TTL_SECS", default_value_t = DEFAULT_TOKEN_TTL_SECS)]
     pub token_ttl_secs: u64,
+    /// Seconds one minute of `sessionDurationInMinutes` lasts: lower it to see sessions expire
+    /// (and clients reconnect) in seconds rather than minutes.
+    #[arg(
+        long,
+        env = "IVSCHAT_EMULATOR_SESSION_MINUTE_SECS",
+        default_value_t = 60
+    )]
+    pub session_minute_secs: u64,
     /// Where logging-configuration destinations (S3, CloudWatch Logs, Firehose) are written.
     #[arg(long, env = "IVSCHAT_EMULATOR_LOG_DIR")]
     pub log_dir: Option<PathBuf>,
@@ -110,6 +118,7 @@ impl Default for EmulatorConfig {
             lambda_endpoint: None,
             review_timeout_ms: DEFAULT_REVIEW_TIMEOUT_MS,
             token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
+            session_minute_secs: 60,
             log_dir: None,
             credentials: Vec::new(),
             max_logging_configurations: DEFAULT_MAX_LOGGING_CONFIGURATIONS,

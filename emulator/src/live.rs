@@ -140,7 +140,10 @@ impl Live {
 
     /// Marks a token used; false if it was used before. Expired entries are pruned as we go.
     pub fn use_token(&self, key: &str, expires: Timestamp) -> bool {
-        let mut used = self.used_tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut used = self
+            .used_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if used.len() >= 1024 && used.len().is_power_of_two() {
             let now = Timestamp::now();
             used.retain(|_, exp| *exp > now);

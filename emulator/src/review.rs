@@ -48,7 +48,10 @@ struct ReviewResponse {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    Allow { content: String, attributes: Attributes },
+    Allow {
+        content: String,
+        attributes: Attributes,
+    },
     /// `reason` is the handler's `Attributes.Reason`; none when the fallback denied.
     Deny { reason: Option<String> },
 }
@@ -87,8 +90,13 @@ impl Reviewer {
     }
 
     /// The verdict for one message; never fails: problems apply the fallback.
-    pub async fn review(&self, handler: &MessageReviewHandler, request: &ReviewRequest<'_>) -> Verdict {
-        let outcome = match tokio::time::timeout(self.timeout, self.invoke(handler, request)).await {
+    pub async fn review(
+        &self,
+        handler: &MessageReviewHandler,
+        request: &ReviewRequest<'_>,
+    ) -> Verdict {
+        let outcome = match tokio::time::timeout(self.timeout, self.invoke(handler, request)).await
+        {
             Ok(result) => result,
             Err(_) => Err(InvokeError::Timeout),
         };
@@ -157,7 +165,11 @@ impl Reviewer {
 }
 
 /// What stays as it is in a path segment (RFC 3986 unreserved characters).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` → the Invoke API path, with the
 /// function's name (as `cargo lambda watch` and the local stack route it) and the qualifier.
@@ -187,7 +199,8 @@ mod tests {
     #[test]
     fn invocation_paths_name_the_function() {
         assert_eq!(
-            invocation_path("arn:aws:lambda:us-east-1:123456789012:function:message-review").unwrap(),
+            invocation_path("arn:aws:lambda:us-east-1:123456789012:function:message-review")
+                .unwrap(),
             "/2015-03-31/functions/message-review/invocations"
         );
         assert_eq!(

@@ -88,7 +88,9 @@ impl ChatService {
     /// Checks a chat token (sealed by us, unexpired, unused, for a room that exists) and joins
     /// its room.
     pub fn connect(&self, token: &str, ip: IpAddr) -> Result<Connection, ConnectError> {
-        let claims = self.open_chat_token(token).ok_or(ConnectError::InvalidToken)?;
+        let claims = self
+            .open_chat_token(token)
+            .ok_or(ConnectError::InvalidToken)?;
         let now = Timestamp::now();
         if claims.token_expires <= now {
             return Err(ConnectError::TokenExpired);
@@ -120,7 +122,11 @@ impl ChatService {
 
     /// Carries out one client request. Success is seen through the room's deliveries; a
     /// failure is an ERROR frame for the requester.
-    pub async fn handle_request(&self, who: &Participant, request: ClientRequest) -> Result<(), FrameError> {
+    pub async fn handle_request(
+        &self,
+        who: &Participant,
+        request: ClientRequest,
+    ) -> Result<(), FrameError> {
         let settings = self
             .live_settings(&who.claims.room_id)
             .ok_or_else(|| frame_error(404, "Room not found"))?;
@@ -129,24 +135,49 @@ impl ChatService {
                 request_id,
                 content,
                 attributes,
-            } => self.send_message(who, &settings, &request_id, content, attributes).await,
-            ClientRequest::DeleteMessage { request_id, id, reason } => {
+            } => {
+                self.send_message(who, &settings, &request_id, content, attributes)
+                    .await
+            }
+            ClientRequest::DeleteMessage {
+                request_id,
+                id,
+                reason,
+            } => {
                 require(who, Capability::DeleteMessage)?;
                 if !validate::MESSAGE_ID.accepts(&id) {
                     return Err(frame_error(400, "Id must be a 12-character message id"));
                 }
                 check_reason(&reason)?;
                 let attributes = delete_message_attributes(&id, reason);
-                self.deliver_event_to(&who.claims.room_id, &settings, &new_id(), &request_id, "aws:DELETE_MESSAGE", &attributes);
+                self.deliver_event_to(
+                    &who.claims.room_id,
+                    &settings,
+                    &new_id(),
+                    &request_id,
+                    "aws:DELETE_MESSAGE",
+                    &attributes,
+                );
                 Ok(())
             }
-            ClientRequest::DisconnectUser { request_id, user_id, reason } => {
+            ClientRequest::DisconnectUser {
+                request_id,
+                user_id,
+                reason,
+            } => {
                 require(who, Capability::DisconnectUser)?;
                 if !validate::USER_ID.accepts(&user_id) {
                     return Err(frame_error(400, "UserId must be 1 to 128 characters"));
                 }
                 check_reason(&reason)?;
-                self.disconnect(&who.claims.room_id, &settings, &new_id(), &request_id, &user_id, reason);
+                self.disconnect(
+                    &who.claims.room_id,
+                    &settings,
+                    &new_id(),
+                    &request_id,
+                    &user_id,
+                    reason,
+                );
                 Ok(())
             }
         }
@@ -174,7 +205,10 @@ impl ChatService {
         if attributes_size(&attributes) > MAX_ATTRIBUTES_BYTES {
             return Err(frame_error(413, "Attributes exceed the 1 KB limit"));
         }
-        if !who.room.try_take_rate(settings.maximum_message_rate_per_second) {
+        if !who
+            .room
+            .try_take_rate(settings.maximum_message_rate_per_second)
+        {
             return Err(frame_error(429, "Room message rate limit exceeded"));
         }
         let id = new_id();
@@ -193,11 +227,16 @@ impl ChatService {
                     },
                 };
                 match self.reviewer.review(handler, &request).await {
-                    Verdict::Allow { content, attributes } => (content, attributes),
+                    Verdict::Allow {
+                        content,
+                        attributes,
+                    } => (content, attributes),
                     Verdict::Deny { reason } => {
                         return Err(frame_error(
                             406,
-                            reason.unwrap_or_else(|| "Message denied by the review handler".to_owned()),
+                            reason.unwrap_or_else(|| {
+                                "Message denied by the review handler".to_owned()
+                            }),
                         ));
                     }
                 }
@@ -270,29 +309,61 @@ impl ChatService {
         if let Some(reason) = reason {
             attributes.insert("Reason".to_owned(), reason);
         }
-        self.deliver_event_to(room_id, settings, id, request_id, "aws:DISCONNECT_USER", &attributes);
+        self.deliver_event_to(
+            room_id,
+            settings,
+            id,
+            request_id,
+            "aws:DISCONNECT_USER",
+            &attributes,
+        );
         if let Some(room) = self.live.existing_room(room_id) {
             room.deliver(Delivery::DisconnectUser(user_id.into()));
         }
     }
 
     /// Control plane: an application event (SendEvent), `RequestId` empty as IVS sends it.
-    pub(super) fn emit_event(&self, room_id: &str, id: &str, event_name: &str, attributes: &Attributes) {
+    pub(super) fn emit_event(
+        &self,
+        room_id: &str,
+        id: &str,
+        event_name: &str,
+        attributes: &Attributes,
+    ) {
         if let Some(settings) = self.live_settings(room_id) {
             self.deliver_event_to(room_id, &settings, id, "", event_name, attributes);
         }
     }
 
     /// Control plane: DeleteMessage.
-    pub(super) fn emit_delete_message(&self, room_id: &str, id: &str, message_id: &str, reason: Option<String>) {
+    pub(super) fn emit_delete_message(
+        &self,
+        room_id: &str,
+        id: &str,
+        message_id: &str,
+        reason: Option<String>,
+    ) {
         if let Some(settings) = self.live_settings(room_id) {
             let attributes = delete_message_attributes(message_id, reason);
-            self.deliver_event_to(room_id, &settings, id, "", "aws:DELETE_MESSAGE", &attributes);
+            self.deliver_event_to(
+                room_id,
+                &settings,
+                id,
+                "",
+                "aws:DELETE_MESSAGE",
+                &attributes,
+            );
         }
     }
 
     /// Control plane: DisconnectUser.
-    pub(super) fn emit_disconnect_user(&self, room_id: &str, id: &str, user_id: &str, reason: Option<String>) {
+    pub(super) fn emit_disconnect_user(
+        &self,
+        room_id: &str,
+        id: &str,
+        user_id: &str,
+        reason: Option<String>,
+    ) {
         if let Some(settings) = self.live_settings(room_id) {
             self.disconnect(room_id, &settings, id, "", user_id, reason);
         }
@@ -325,7 +396,10 @@ fn require(who: &Participant, capability: Capability) -> Result<(), FrameError> 
     if who.claims.capabilities.contains(&capability) {
         Ok(())
     } else {
-        Err(frame_error(403, "The chat token does not grant this action"))
+        Err(frame_error(
+            403,
+            "The chat token does not grant this action",
+        ))
     }
 }
 

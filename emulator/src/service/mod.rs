@@ -35,8 +35,8 @@ pub use tokens::{ChatTokenClaims, CreateChatTokenRequest, CreateChatTokenRespons
 
 use crate::chat_log::ChatLog;
 use crate::config::EmulatorConfig;
-use crate::live::Live;
 use crate::error::{Result, ServiceError};
+use crate::live::Live;
 use crate::model::{ID_LEN, ResourceType};
 use crate::persist::{PersistError, Persistence};
 use crate::review::Reviewer;
@@ -55,6 +55,7 @@ pub struct ChatService {
     account_id: String,
     quotas: Quotas,
     token_ttl_secs: u64,
+    session_minute_secs: u64,
     state: RwLock<State>,
     persistence: Persistence,
     sealer: Sealer,
@@ -83,6 +84,7 @@ impl ChatService {
                 max_logging_configurations: config.max_logging_configurations,
             },
             token_ttl_secs: config.token_ttl_secs,
+            session_minute_secs: config.session_minute_secs,
             state: RwLock::new(state),
             persistence,
             sealer: Sealer::new(&key),
@@ -92,7 +94,10 @@ impl ChatService {
                 Duration::from_millis(config.review_timeout_ms),
             ),
             chat_log: ChatLog::start(
-                config.log_dir.clone().or_else(|| config.data_dir.as_ref().map(|d| d.join("logs"))),
+                config
+                    .log_dir
+                    .clone()
+                    .or_else(|| config.data_dir.as_ref().map(|d| d.join("logs"))),
                 config.account_id.clone(),
                 config.region.clone(),
             ),

@@ -49,7 +49,12 @@ impl ChatService {
         let room_id = self.live_room_id(&req.room_identifier)?;
         let id = new_id();
         let attributes = req.attributes.unwrap_or_default().into_iter().collect();
-        self.emit_event(&room_id, &id, req.event_name.as_deref().unwrap_or_default(), &attributes);
+        self.emit_event(
+            &room_id,
+            &id,
+            req.event_name.as_deref().unwrap_or_default(),
+            &attributes,
+        );
         Ok(id)
     }
 

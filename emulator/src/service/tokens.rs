@@ -90,7 +90,7 @@ impl ChatService {
             capabilities,
             attributes: attributes.into_iter().collect(),
             token_expires: now.plus_secs(self.token_ttl_secs),
-            session_expires: now.plus_secs(minutes * 60),
+            session_expires: now.plus_secs(minutes * self.session_minute_secs),
         };
         let sealed = serde_json::to_vec(&claims).map_err(crate::error::ServiceError::internal)?;
         Ok(CreateChatTokenResponse {

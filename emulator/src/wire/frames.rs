@@ -40,7 +40,10 @@ pub struct BadRequest {
     pub message: String,
 }
 
-fn string_field(object: &serde_json::Map<String, Value>, name: &str) -> Result<Option<String>, String> {
+fn string_field(
+    object: &serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<String>, String> {
     match object.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -231,7 +234,9 @@ mod tests {
         let delete =
             ClientRequest::parse(r#"{"Action":"DELETE_MESSAGE","Id":"M2YcHkgffEvU","Reason":"x"}"#)
                 .unwrap();
-        assert!(matches!(delete, ClientRequest::DeleteMessage { ref reason, .. } if reason.as_deref() == Some("x")));
+        assert!(
+            matches!(delete, ClientRequest::DeleteMessage { ref reason, .. } if reason.as_deref() == Some("x"))
+        );
         let disconnect =
             ClientRequest::parse(r#"{"Action":"DISCONNECT_USER","UserId":"u"}"#).unwrap();
         assert!(matches!(disconnect, ClientRequest::DisconnectUser { .. }));
@@ -244,8 +249,14 @@ mod tests {
             ("[1]", ""),
             (r#"{"RequestId":"r2"}"#, "r2"),
             (r#"{"RequestId":"r3","Action":"SEND_MESSAGE"}"#, "r3"),
-            (r#"{"RequestId":"r4","Action":"SEND_MESSAGE","Content":1}"#, "r4"),
-            (r#"{"RequestId":"r5","Action":"SEND_MESSAGE","Content":"x","Attributes":{"a":1}}"#, "r5"),
+            (
+                r#"{"RequestId":"r4","Action":"SEND_MESSAGE","Content":1}"#,
+                "r4",
+            ),
+            (
+                r#"{"RequestId":"r5","Action":"SEND_MESSAGE","Content":"x","Attributes":{"a":1}}"#,
+                "r5",
+            ),
             (r#"{"RequestId":"r6","Action":"PIN_MESSAGE"}"#, "r6"),
             (r#"{"RequestId":"r7","Action":"DELETE_MESSAGE"}"#, "r7"),
         ] {
@@ -272,7 +283,8 @@ mod tests {
         assert_eq!(v["Sender"]["UserId"], "u1");
         assert_eq!(v["Attributes"]["k"], "v");
         assert!(v["SendTime"].as_str().unwrap().ends_with('Z'));
-        let e: Value = serde_json::from_str(&error_json("AAAAAAAAAAAA", "r", 429, "slow down")).unwrap();
+        let e: Value =
+            serde_json::from_str(&error_json("AAAAAAAAAAAA", "r", 429, "slow down")).unwrap();
         assert_eq!(e["ErrorCode"], 429);
         assert_eq!(e["Type"], "ERROR");
     }

@@ -80,9 +80,10 @@ enum Next {
 fn apply(delivery: &Delivery, who: &Participant) -> Option<Result<Message, Next>> {
     match delivery {
         Delivery::Frame(text) => Some(Ok(Message::Text(text.clone()))),
-        Delivery::DisconnectUser(user) if **user == *who.claims.user_id => {
-            Some(Err(Next::Close(CLOSE_NORMAL, "Disconnected by a moderator")))
-        }
+        Delivery::DisconnectUser(user) if **user == *who.claims.user_id => Some(Err(Next::Close(
+            CLOSE_NORMAL,
+            "Disconnected by a moderator",
+        ))),
         Delivery::DisconnectUser(_) => None,
         Delivery::CloseRoom => Some(Err(Next::Close(CLOSE_NORMAL, "The room was deleted"))),
     }
@@ -135,7 +136,11 @@ async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
     let _ = sink.flush().await;
 }
 
-async fn send_error(sink: &mut Sink, request_id: &str, error: &FrameError) -> Result<(), axum::Error> {
+async fn send_error(
+    sink: &mut Sink,
+    request_id: &str,
+    error: &FrameError,
+) -> Result<(), axum::Error> {
     let frame = frames::error_json(&new_id(), request_id, error.code, &error.message);
     sink.send(Message::Text(frame.into())).await
 }
@@ -144,7 +149,8 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
     let (mut sink, mut stream) = socket.split();
     let who = connection.participant.clone();
     let mut stopping = app.service.shutdown_signal();
-    let remaining = (connection.session_expires.unix_nanos() - Timestamp::now().unix_nanos()).max(0);
+    let remaining =
+        (connection.session_expires.unix_nanos() - Timestamp::now().unix_nanos()).max(0);
     let expiry = tokio::time::sleep(Duration::from_nanos(remaining as u64));
     tokio::pin!(expiry);
     let mut in_flight: Option<(String, Outcome)> = None;

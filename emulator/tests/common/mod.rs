@@ -117,3 +117,121 @@ pub fn logging_arn(id: &str) -> String {
 }
 
 pub const REVIEW_LAMBDA: &str = "arn:aws:lambda:us-east-1:123456789012:function:message-review";
+
+// ---- Messaging WebSocket -----------------------------------------------------------------
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{self, Message};
+
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// How long a test waits for a frame that should come.
+pub const FRAME_WAIT: Duration = Duration::from_secs(5);
+
+/// A chat token for a user with the given capabilities (`aws-sdk-ivschat`).
+pub async fn token(ivs: &Client, room_arn: &str, user: &str, capabilities: &[&str]) -> String {
+    token_with(ivs, room_arn, user, capabilities, &[]).await
+}
+
+pub async fn token_with(
+    ivs: &Client,
+    room_arn: &str,
+    user: &str,
+    capabilities: &[&str],
+    attributes: &[(&str, &str)],
+) -> String {
+    let mut req = ivs
+        .create_chat_token()
+        .room_identifier(room_arn)
+        .user_id(user);
+    for cap in capabilities {
+        req = req.capabilities(aws_sdk_ivschat::types::ChatTokenCapability::from(*cap));
+    }
+    for (k, v) in attributes {
+        req = req.attributes(*k, *v);
+    }
+    req.send().await.unwrap().token().unwrap().to_owned()
+}
+
+/// Opens the Messaging WebSocket with the token as subprotocol, as the official client does.
+pub async fn ws_connect(addr: SocketAddr, token: &str) -> Result<Ws, tungstenite::Error> {
+    let mut request = format!("ws://{addr}").into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", token.parse().unwrap());
+    let (ws, response) = tokio_tungstenite::connect_async(request).await?;
+    assert_eq!(
+        response.headers()["sec-websocket-protocol"]
+            .to_str()
+            .unwrap(),
+        token,
+        "the token must be echoed as the subprotocol"
+    );
+    Ok(ws)
+}
+
+/// The HTTP status a refused handshake answered.
+pub async fn ws_refused_status(addr: SocketAddr, token: &str) -> u16 {
+    match ws_connect(addr, token).await {
+        Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("unexpected handshake error {other:?}"),
+        Ok(_) => panic!("handshake was accepted"),
+    }
+}
+
+pub async fn ws_send(ws: &mut Ws, frame: Value) {
+    ws.send(Message::Text(frame.to_string().into()))
+        .await
+        .unwrap();
+}
+
+/// The next JSON frame (pings and pongs skipped); panics on close or timeout.
+pub async fn ws_next(ws: &mut Ws) -> Value {
+    loop {
+        let message = tokio::time::timeout(FRAME_WAIT, ws.next())
+            .await
+            .expect("a frame within the wait")
+            .expect("the connection is open")
+            .expect("a valid frame");
+        match message {
+            Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("expected a text frame, got {other:?}"),
+        }
+    }
+}
+
+/// The close frame the server sends next (frames before it are returned too).
+pub async fn ws_close(ws: &mut Ws) -> (Option<CloseFrame>, Vec<Value>) {
+    let mut frames = Vec::new();
+    loop {
+        let message = tokio::time::timeout(FRAME_WAIT, ws.next())
+            .await
+            .expect("a close within the wait");
+        match message {
+            Some(Ok(Message::Close(frame))) => return (frame, frames),
+            Some(Ok(Message::Text(text))) => {
+                frames.push(serde_json::from_str(text.as_str()).unwrap())
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => panic!("connection failed instead of closing: {e}"),
+            None => return (None, frames),
+        }
+    }
+}
+
+/// Asserts nothing arrives for a while.
+pub async fn ws_quiet(ws: &mut Ws, wait: Duration) {
+    if let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(wait, ws.next()).await {
+        panic!("unexpected frame {text}");
+    }
+}
+
+pub fn send_message(request_id: &str, content: &str) -> Value {
+    serde_json::json!({"Action": "SEND_MESSAGE", "RequestId": request_id, "Content": content})
+}

@@ -23,3 +23,10 @@ fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/clients/python/requirements.txt
 IVSCHAT_EMULATOR_BIN="$PWD/target/debug/ivschat-emulator" \
   .venv/bin/python -m pytest tests/clients/python -q -p no:cacheprovider
+
+step "Node clients (amazon-ivs-chat-messaging, AWS SDK for JavaScript v3) against the emulator"
+(
+  cd tests/clients/node
+  npm ci --no-audit --no-fund --loglevel=error
+  IVSCHAT_EMULATOR_BIN="$OLDPWD/target/debug/ivschat-emulator" npm test
+)

@@ -87,14 +87,13 @@ impl Emulator {
         let served = app.clone();
         let task = tokio::spawn(async move {
             let service = router.into_make_service_with_connect_info::<SocketAddr>();
-            let result = axum::serve(listener, service)
+            axum::serve(listener, service)
                 .with_graceful_shutdown(async move {
                     let _ = stopped.await;
                     // WebSockets are no longer HTTP requests: close them here, cleanly.
                     served.service.shut_down_live_chat(SHUTDOWN_GRACE).await;
                 })
-                .await;
-            result
+                .await
         });
         tracing::info!(%addr, "IVS Chat emulator started");
         Ok(RunningEmulator {

@@ -78,7 +78,10 @@ impl Emulator {
         ));
         let router = Router::new()
             .route("/_emulator/health", get(health))
-            .route("/", get(websocket::upgrade))
+            .route(
+                "/",
+                get(websocket::upgrade).fallback(rest_json::unknown_operation),
+            )
             .merge(api)
             .layer(middleware::from_fn(rest_json::request_id))
             .with_state(app.clone());

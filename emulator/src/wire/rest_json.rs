@@ -100,7 +100,7 @@ pub async fn request_id(req: Request, next: Next) -> Response {
     response
 }
 
-async fn unknown_operation(method: Method, uri: Uri) -> Response {
+pub async fn unknown_operation(method: Method, uri: Uri) -> Response {
     error_response(&ServiceError::unknown_operation(
         method.as_str(),
         uri.path(),

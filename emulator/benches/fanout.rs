@@ -1,0 +1,360 @@
+//! Messaging load tool: N WebSocket clients on loopback join one room; one more client sends
+//! at the room's maximum rate (100 messages/s); every client receives every message.
+//!
+//! Reports, per N: deliveries per second reached, messages lost, send-to-receive latency
+//! (p50/p99/max, measured by the receivers against the timestamp the sender put in the
+//! message, same machine, same clock), the emulator's memory per connection, and its CPU use.
+//!
+//! Run: `cargo bench -p ivschat-emulator --bench fanout` — env `FANOUT_CLIENTS` (default
+//! `1000,5000,10000`) and `FANOUT_SECS` (default 10). The emulator runs as its own process
+//! (bench profile); this process is the load, so both share the machine's cores.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::{SinkExt, StreamExt};
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+const RATE: u64 = 100;
+
+struct Emulator {
+    child: Child,
+    addr: String,
+}
+
+impl Emulator {
+    fn spawn() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ivschat-emulator"))
+            .args(["--bind", "127.0.0.1:0"])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("emulator binary runs");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("listening line");
+        let addr = line
+            .trim()
+            .trim_start_matches("listening on http://")
+            .to_owned();
+        Self { child, addr }
+    }
+
+    fn proc_field(&self, file: &str, key: &str) -> u64 {
+        let text = std::fs::read_to_string(format!("/proc/{}/{file}", self.child.id()))
+            .unwrap_or_default();
+        text.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn rss_kib(&self) -> u64 {
+        self.proc_field("status", "VmRSS:")
+    }
+
+    /// User + system CPU time of the emulator, in clock ticks.
+    fn cpu_ticks(&self) -> u64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        fields
+            .get(11)
+            .and_then(|u| u.parse::<u64>().ok())
+            .unwrap_or(0)
+            + fields
+                .get(12)
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(0)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One keep-alive connection for the set-up calls (CreateRoom, CreateChatToken).
+mod control_plane {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+    use hyper_util::rt::TokioIo;
+    use serde_json::Value;
+    use tokio::sync::Mutex;
+
+    pub struct Client(Mutex<Option<hyper::client::conn::http1::SendRequest<Full<Bytes>>>>);
+
+    impl Client {
+        pub fn new() -> Self {
+            Self(Mutex::new(None))
+        }
+
+        pub async fn post(&self, addr: &str, op: &str, body: Value) -> Value {
+            let mut guard = self.0.lock().await;
+            if guard.is_none() {
+                let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+                let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .expect("handshake");
+                tokio::spawn(conn);
+                *guard = Some(sender);
+            }
+            let sender = guard.as_mut().expect("connected");
+            sender.ready().await.expect("ready");
+            let request = hyper::Request::post(format!("/{op}"))
+                .header("host", addr)
+                .body(Full::new(Bytes::from(body.to_string())))
+                .expect("request");
+            let response = sender.send_request(request).await.expect("response");
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            serde_json::from_slice(&bytes).expect("json")
+        }
+    }
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+
+async fn connect(addr: &str, token: &str) -> Ws {
+    let mut request = format!("ws://{addr}")
+        .into_client_request()
+        .expect("request");
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", token.parse().expect("header"));
+    let (ws, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("handshake");
+    ws
+}
+
+fn now_micros() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_micros() as u64
+}
+
+/// The send timestamp a message carries (`"Content":"t:<micros>"`), found without parsing JSON.
+fn sent_at(frame: &str) -> Option<u64> {
+    let start = frame.find("\"Content\":\"t:")? + "\"Content\":\"t:".len();
+    let rest = &frame[start..];
+    rest[..rest.find('"')?].parse().ok()
+}
+
+struct Round {
+    clients: usize,
+    sent: u64,
+    rejected: u64,
+    delivered: u64,
+    expected: u64,
+    span: Duration,
+    latency: Histogram<u64>,
+    rss_per_connection_kib: f64,
+    rss_total_mib: f64,
+    cpu_percent: f64,
+}
+
+async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
+    let http = control_plane::Client::new();
+    let addr = emu.addr.clone();
+    let room = http
+        .post(
+            &addr,
+            "CreateRoom",
+            json!({"maximumMessageRatePerSecond": RATE}),
+        )
+        .await;
+    let arn = room["arn"].as_str().expect("arn").to_owned();
+    let mut tokens = Vec::with_capacity(clients + 1);
+    for i in 0..=clients {
+        let caps = if i == 0 {
+            json!(["SEND_MESSAGE"])
+        } else {
+            json!([])
+        };
+        let t = http
+            .post(
+                &addr,
+                "CreateChatToken",
+                json!({"roomIdentifier": arn, "userId": format!("u{i}"), "capabilities": caps}),
+            )
+            .await;
+        tokens.push(t["token"].as_str().expect("token").to_owned());
+    }
+
+    let rss_before = emu.rss_kib();
+    // Connect the receivers, 200 handshakes at a time.
+    let mut receivers: Vec<Ws> = Vec::with_capacity(clients);
+    for chunk in tokens[1..].chunks(200) {
+        let handshakes = chunk.iter().map(|t| connect(&addr, t));
+        receivers.extend(futures_util::future::join_all(handshakes).await);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss_after = emu.rss_kib();
+
+    let delivered = Arc::new(AtomicU64::new(0));
+    let last_receive = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut readers = Vec::with_capacity(clients);
+    for mut ws in receivers {
+        let (delivered, last_receive, stop) =
+            (delivered.clone(), last_receive.clone(), stop.clone());
+        readers.push(tokio::spawn(async move {
+            let mut latency =
+                Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram");
+            loop {
+                let next = tokio::time::timeout(Duration::from_millis(200), ws.next()).await;
+                match next {
+                    Ok(Some(Ok(Message::Text(text)))) => {
+                        let now = now_micros();
+                        if let Some(t) = sent_at(text.as_str()) {
+                            let _ = latency.record(now.saturating_sub(t).max(1));
+                            delivered.fetch_add(1, Ordering::Relaxed);
+                            last_receive.fetch_max(now, Ordering::Relaxed);
+                        }
+                    }
+                    Ok(Some(Ok(_))) => {}
+                    Ok(_) => break,
+                    Err(_) if stop.load(Ordering::Relaxed) => break,
+                    Err(_) => {}
+                }
+            }
+            let _ = ws.close(None).await;
+            latency
+        }));
+    }
+
+    let mut sender = connect(&addr, &tokens[0]).await;
+    let cpu_before = emu.cpu_ticks();
+    let started = Instant::now();
+    let first_send = now_micros();
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sent = 0u64;
+    while started.elapsed() < Duration::from_secs(secs) {
+        tick.tick().await;
+        let frame = json!({"Action": "SEND_MESSAGE", "RequestId": sent.to_string(), "Content": format!("t:{}", now_micros())});
+        sender
+            .send(Message::Text(frame.to_string().into()))
+            .await
+            .expect("send");
+        sent += 1;
+    }
+    // Let the last messages drain, then stop the readers once they go quiet.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let expected_total = sent * clients as u64;
+    let drain_deadline = Instant::now() + Duration::from_secs(30);
+    let mut quiet = 0;
+    let mut previous = 0;
+    while Instant::now() < drain_deadline && quiet < 4 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = delivered.load(Ordering::Relaxed);
+        quiet = if now == previous { quiet + 1 } else { 0 };
+        previous = now;
+    }
+    let cpu_ticks = emu.cpu_ticks() - cpu_before;
+    let wall = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    // The sender's own copies and its errors (429s) tell how many sends were refused.
+    let mut rejected = 0;
+    let mut own = 0;
+    while let Ok(Some(Ok(message))) =
+        tokio::time::timeout(Duration::from_millis(300), sender.next()).await
+    {
+        if let Message::Text(text) = message {
+            if text.as_str().contains("\"Type\":\"ERROR\"") {
+                rejected += 1;
+            } else {
+                own += 1;
+            }
+        }
+        if own + rejected >= sent {
+            break;
+        }
+    }
+    let mut latency = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram");
+    for reader in readers {
+        latency.add(reader.await.expect("reader")).expect("merge");
+    }
+    let _ = sender.close(None).await;
+    let ticks_per_sec = 100.0; // USER_HZ on Linux
+    Round {
+        clients,
+        sent,
+        rejected,
+        delivered: delivered.load(Ordering::Relaxed),
+        expected: expected_total - rejected * clients as u64,
+        span: Duration::from_micros(
+            last_receive
+                .load(Ordering::Relaxed)
+                .saturating_sub(first_send),
+        ),
+        latency,
+        rss_per_connection_kib: rss_after.saturating_sub(rss_before) as f64 / clients as f64,
+        rss_total_mib: rss_after as f64 / 1024.0,
+        cpu_percent: cpu_ticks as f64 / ticks_per_sec / wall.as_secs_f64() * 100.0,
+    }
+}
+
+fn main() {
+    let counts: Vec<usize> = std::env::var("FANOUT_CLIENTS")
+        .unwrap_or_else(|_| "1000,5000,10000".to_owned())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    let secs: u64 = std::env::var("FANOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!(
+        "== ivschat-emulator Messaging fan-out (loopback, bench profile, {RATE} messages/s, {secs} s per round) =="
+    );
+    println!(
+        "clients | deliveries/s | delivered/expected | refused sends | latency p50 / p99 / max | emulator RSS, per connection | emulator CPU"
+    );
+    for clients in counts {
+        // A fresh emulator per round, so memory per connection is measured from a clean start.
+        let emu = Emulator::spawn();
+        let r = runtime.block_on(round(&emu, clients, secs));
+        let rate = r.delivered as f64 / r.span.as_secs_f64().max(1e-9);
+        println!(
+            "{:>7} | {:>12.0} | {:>9}/{:<9} | {:>5} of {:<5} | {:>6.1} / {:>6.1} / {:>6.1} ms | {:>6.1} MiB, {:>5.1} KiB | {:>4.0}%",
+            r.clients,
+            rate,
+            r.delivered,
+            r.expected,
+            r.rejected,
+            r.sent,
+            r.latency.value_at_quantile(0.50) as f64 / 1000.0,
+            r.latency.value_at_quantile(0.99) as f64 / 1000.0,
+            r.latency.max() as f64 / 1000.0,
+            r.rss_total_mib,
+            r.rss_per_connection_kib,
+            r.cpu_percent,
+        );
+    }
+}

@@ -17,8 +17,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
-use serde_json::{Value, json};
+use serde_json::json;
+use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
+use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -154,11 +156,64 @@ fn now_micros() -> u64 {
         .as_micros() as u64
 }
 
-/// The send timestamp a message carries (`"Content":"t:<micros>"`), found without parsing JSON.
-fn sent_at(frame: &str) -> Option<u64> {
-    let start = frame.find("\"Content\":\"t:")? + "\"Content\":\"t:".len();
-    let rest = &frame[start..];
-    rest[..rest.find('"')?].parse().ok()
+const MARKER: &[u8] = b"\"Content\":\"t:";
+
+/// The send timestamps of the complete markers in `bytes`, and how many bytes are done with
+/// (an unfinished marker at the end is kept for the next read).
+fn scan_markers(bytes: &[u8]) -> (Vec<u64>, usize) {
+    let finder = memchr::memmem::Finder::new(MARKER);
+    let mut stamps = Vec::new();
+    let mut done = 0;
+    let mut at = 0;
+    while let Some(found) = finder.find(&bytes[at..]) {
+        let digits = at + found + MARKER.len();
+        match bytes[digits..].iter().position(|b| *b == b'"') {
+            Some(end) => {
+                let text = std::str::from_utf8(&bytes[digits..digits + end]).unwrap_or("0");
+                stamps.push(text.parse().unwrap_or(0));
+                at = digits + end;
+                done = at;
+            }
+            None => return (stamps, at + found),
+        }
+    }
+    // Keep a tail that could be the start of a marker.
+    let keep_from = bytes.len().saturating_sub(MARKER.len() - 1).max(done);
+    (stamps, keep_from)
+}
+
+/// Sends `RATE` messages a second for `secs` seconds; answers (sent, refused with an ERROR).
+async fn send_at_rate(addr: &str, token: &str, secs: u64) -> (u64, u64) {
+    let mut sender = connect(addr, token).await;
+    let started = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let (mut sent, mut rejected) = (0u64, 0u64);
+    while started.elapsed() < Duration::from_secs(secs) {
+        tokio::select! {
+            _ = tick.tick() => {
+                let frame = json!({"Action": "SEND_MESSAGE", "RequestId": sent.to_string(), "Content": format!("t:{}", now_micros())});
+                sender.send(Message::Text(frame.to_string().into())).await.expect("send");
+                sent += 1;
+            }
+            // The sender's own copies and errors must be read too, or its socket backs up.
+            incoming = sender.next() => match incoming {
+                Some(Ok(Message::Text(text))) if text.as_str().contains("\"Type\":\"ERROR\"") => rejected += 1,
+                Some(Ok(_)) => {}
+                _ => break,
+            },
+        }
+    }
+    // Errors for the last sends may still be on their way.
+    while let Ok(Some(Ok(message))) =
+        tokio::time::timeout(Duration::from_millis(500), sender.next()).await
+    {
+        if matches!(&message, Message::Text(text) if text.as_str().contains("\"Type\":\"ERROR\"")) {
+            rejected += 1;
+        }
+    }
+    let _ = sender.close(None).await;
+    (sent, rejected)
 }
 
 struct Round {
@@ -216,52 +271,63 @@ async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
     let last_receive = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut readers = Vec::with_capacity(clients);
-    for mut ws in receivers {
+    for ws in receivers {
         let (delivered, last_receive, stop) =
             (delivered.clone(), last_receive.clone(), stop.clone());
+        // After the handshake the reader counts frames in the raw byte stream: server frames
+        // are unmasked text, each MESSAGE carries one `"Content":"t:<micros>"`. Decoding every
+        // frame with a WebSocket library would make the load tool, not the emulator, the limit.
+        let MaybeTlsStream::Plain(mut stream) = ws.into_inner() else {
+            unreachable!("plain ws://")
+        };
         readers.push(tokio::spawn(async move {
             let mut latency =
                 Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram");
+            let mut buf = vec![0u8; 8 * 1024];
+            let mut kept = 0; // bytes of an unfinished marker carried to the next read
             loop {
-                let next = tokio::time::timeout(Duration::from_millis(200), ws.next()).await;
-                match next {
-                    Ok(Some(Ok(Message::Text(text)))) => {
-                        let now = now_micros();
-                        if let Some(t) = sent_at(text.as_str()) {
-                            let _ = latency.record(now.saturating_sub(t).max(1));
-                            delivered.fetch_add(1, Ordering::Relaxed);
-                            last_receive.fetch_max(now, Ordering::Relaxed);
-                        }
-                    }
-                    Ok(Some(Ok(_))) => {}
-                    Ok(_) => break,
+                let read =
+                    tokio::time::timeout(Duration::from_millis(200), stream.read(&mut buf[kept..]))
+                        .await;
+                let n = match read {
+                    Ok(Ok(0)) | Ok(Err(_)) => break,
+                    Ok(Ok(n)) => n,
                     Err(_) if stop.load(Ordering::Relaxed) => break,
-                    Err(_) => {}
+                    Err(_) => continue,
+                };
+                let now = now_micros();
+                let filled = kept + n;
+                let (stamps, consumed) = scan_markers(&buf[..filled]);
+                for t in &stamps {
+                    let _ = latency.record(now.saturating_sub(*t).max(1));
                 }
+                if !stamps.is_empty() {
+                    delivered.fetch_add(stamps.len() as u64, Ordering::Relaxed);
+                    last_receive.fetch_max(now, Ordering::Relaxed);
+                }
+                buf.copy_within(consumed..filled, 0);
+                kept = filled - consumed;
             }
-            let _ = ws.close(None).await;
             latency
         }));
     }
 
-    let mut sender = connect(&addr, &tokens[0]).await;
+    // The sender runs on its own thread so that it keeps the rate however busy the readers are.
     let cpu_before = emu.cpu_ticks();
     let started = Instant::now();
     let first_send = now_micros();
-    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut sent = 0u64;
-    while started.elapsed() < Duration::from_secs(secs) {
-        tick.tick().await;
-        let frame = json!({"Action": "SEND_MESSAGE", "RequestId": sent.to_string(), "Content": format!("t:{}", now_micros())});
-        sender
-            .send(Message::Text(frame.to_string().into()))
-            .await
-            .expect("send");
-        sent += 1;
-    }
+    let (sender_addr, sender_token) = (addr.clone(), tokens[0].clone());
+    let sending = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(send_at_rate(&sender_addr, &sender_token, secs))
+    });
+    let (sent, rejected) = tokio::task::spawn_blocking(move || sending.join().expect("sender"))
+        .await
+        .expect("sender thread");
     // Let the last messages drain, then stop the readers once they go quiet.
-    tokio::time::sleep(Duration::from_millis(500)).await;
     let expected_total = sent * clients as u64;
     let drain_deadline = Instant::now() + Duration::from_secs(30);
     let mut quiet = 0;
@@ -275,28 +341,10 @@ async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
     let cpu_ticks = emu.cpu_ticks() - cpu_before;
     let wall = started.elapsed();
     stop.store(true, Ordering::Relaxed);
-    // The sender's own copies and its errors (429s) tell how many sends were refused.
-    let mut rejected = 0;
-    let mut own = 0;
-    while let Ok(Some(Ok(message))) =
-        tokio::time::timeout(Duration::from_millis(300), sender.next()).await
-    {
-        if let Message::Text(text) = message {
-            if text.as_str().contains("\"Type\":\"ERROR\"") {
-                rejected += 1;
-            } else {
-                own += 1;
-            }
-        }
-        if own + rejected >= sent {
-            break;
-        }
-    }
     let mut latency = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram");
     for reader in readers {
         latency.add(reader.await.expect("reader")).expect("merge");
     }
-    let _ = sender.close(None).await;
     let ticks_per_sec = 100.0; // USER_HZ on Linux
     Round {
         clients,

@@ -16,8 +16,9 @@ use tokio::sync::{Notify, broadcast, watch};
 
 use crate::model::Timestamp;
 
-/// Deliveries a connection may fall behind by before it starts skipping frames.
-const ROOM_CHANNEL_CAPACITY: usize = 4096;
+/// Deliveries a connection may fall behind by before it starts skipping frames: ten seconds
+/// of a room at its maximum rate (100 messages/s), with room for events.
+const ROOM_CHANNEL_CAPACITY: usize = 1024;
 
 #[derive(Clone, Debug)]
 pub enum Delivery {
@@ -70,92 +71,117 @@ impl LiveRoom {
     }
 }
 
-/// Counts a connection for as long as it lives.
-pub struct ConnectionGuard {
-    live: Arc<LiveShared>,
+/// A connection's place in a live room: its deliveries, and its count in the totals. When the
+/// last connection of a room leaves, the live room goes (it only lives while someone is in it).
+pub struct Membership {
+    deliveries: Option<broadcast::Receiver<Delivery>>,
+    room_id: String,
+    shared: Arc<Shared>,
 }
 
-impl Drop for ConnectionGuard {
-    fn drop(&mut self) {
-        if self.live.connections.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.live.idle.notify_waiters();
+impl Membership {
+    pub async fn recv(&mut self) -> Result<Delivery, broadcast::error::RecvError> {
+        match self.deliveries.as_mut() {
+            Some(deliveries) => deliveries.recv().await,
+            None => Err(broadcast::error::RecvError::Closed),
+        }
+    }
+
+    pub fn try_recv(&mut self) -> Result<Delivery, broadcast::error::TryRecvError> {
+        match self.deliveries.as_mut() {
+            Some(deliveries) => deliveries.try_recv(),
+            None => Err(broadcast::error::TryRecvError::Closed),
         }
     }
 }
 
-struct LiveShared {
+impl Drop for Membership {
+    fn drop(&mut self) {
+        // Unsubscribe first, so the count below no longer includes this connection.
+        self.deliveries.take();
+        {
+            let mut rooms = self.shared.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+            if rooms
+                .get(&self.room_id)
+                .is_some_and(|room| room.deliveries.receiver_count() == 0)
+            {
+                rooms.remove(&self.room_id);
+            }
+        }
+        if self.shared.connections.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.shared.idle.notify_waiters();
+        }
+    }
+}
+
+struct Shared {
+    rooms: Mutex<HashMap<String, Arc<LiveRoom>>>,
     connections: AtomicUsize,
     idle: Notify,
 }
 
 pub struct Live {
-    rooms: Mutex<HashMap<String, Arc<LiveRoom>>>,
+    shared: Arc<Shared>,
     /// Tokens already used to connect, until they expire (single use).
     used_tokens: Mutex<HashMap<String, Timestamp>>,
-    shared: Arc<LiveShared>,
     shutdown: watch::Sender<bool>,
 }
 
 impl Default for Live {
     fn default() -> Self {
         Self {
-            rooms: Mutex::new(HashMap::new()),
-            used_tokens: Mutex::new(HashMap::new()),
-            shared: Arc::new(LiveShared {
+            shared: Arc::new(Shared {
+                rooms: Mutex::new(HashMap::new()),
                 connections: AtomicUsize::new(0),
                 idle: Notify::new(),
             }),
+            used_tokens: Mutex::new(HashMap::new()),
             shutdown: watch::channel(false).0,
         }
     }
 }
 
 impl Live {
-    /// The live room, created on first use.
-    pub fn room(&self, room_id: &str) -> Arc<LiveRoom> {
-        let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
-        rooms
+    /// Joins a room's live deliveries (creating the live room for its first connection).
+    pub fn join(&self, room_id: &str) -> (Arc<LiveRoom>, Membership) {
+        let mut rooms = self.shared.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        let room = rooms
             .entry(room_id.to_owned())
             .or_insert_with(|| Arc::new(LiveRoom::new()))
-            .clone()
+            .clone();
+        // Subscribed under the lock: a leaving connection cannot remove the room in between.
+        let deliveries = room.subscribe();
+        drop(rooms);
+        self.shared.connections.fetch_add(1, Ordering::AcqRel);
+        let membership = Membership {
+            deliveries: Some(deliveries),
+            room_id: room_id.to_owned(),
+            shared: self.shared.clone(),
+        };
+        (room, membership)
     }
 
-    /// The live room if anyone ever connected to it.
+    /// The live room, if anyone is connected to it.
     pub fn existing_room(&self, room_id: &str) -> Option<Arc<LiveRoom>> {
-        let rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        let rooms = self.shared.rooms.lock().unwrap_or_else(PoisonError::into_inner);
         rooms.get(room_id).cloned()
     }
 
-    /// Closes every connection of a deleted room and forgets it.
+    /// Closes every connection of a deleted room.
     pub fn remove_room(&self, room_id: &str) {
-        let removed = self
-            .rooms
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(room_id);
-        if let Some(room) = removed {
+        if let Some(room) = self.existing_room(room_id) {
             room.deliver(Delivery::CloseRoom);
         }
     }
 
     /// Marks a token used; false if it was used before. Expired entries are pruned as we go.
     pub fn use_token(&self, key: &str, expires: Timestamp) -> bool {
-        let mut used = self
-            .used_tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut used = self.used_tokens.lock().unwrap_or_else(PoisonError::into_inner);
         if used.len() >= 1024 && used.len().is_power_of_two() {
             let now = Timestamp::now();
             used.retain(|_, exp| *exp > now);
         }
         used.insert(key.to_owned(), expires).is_none()
-    }
-
-    pub fn connection_guard(&self) -> ConnectionGuard {
-        self.shared.connections.fetch_add(1, Ordering::AcqRel);
-        ConnectionGuard {
-            live: self.shared.clone(),
-        }
     }
 
     pub fn connections(&self) -> usize {
@@ -191,6 +217,19 @@ mod tests {
         let room = LiveRoom::new();
         assert!((0..3).all(|_| room.try_take_rate(3)));
         assert!(!room.try_take_rate(3));
+    }
+
+    #[test]
+    fn a_live_room_lives_while_someone_is_in_it() {
+        let live = Live::default();
+        let (_, first) = live.join("room");
+        let (_, second) = live.join("room");
+        assert_eq!(live.connections(), 2);
+        drop(first);
+        assert!(live.existing_room("room").is_some());
+        drop(second);
+        assert!(live.existing_room("room").is_none());
+        assert_eq!(live.connections(), 0);
     }
 
     #[test]

@@ -6,12 +6,10 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use tokio::sync::broadcast;
-
 use super::validate;
 use super::{ChatService, new_id};
 use crate::chat_log::{LogRecord, RecordKind};
-use crate::live::{ConnectionGuard, Delivery, LiveRoom};
+use crate::live::{Delivery, LiveRoom, Membership};
 use crate::model::{
     Capability, Destination, LoggingConfigurationState, MAX_ATTRIBUTES_BYTES, MessageReviewHandler,
     Timestamp,
@@ -69,9 +67,8 @@ pub struct Participant {
 /// A connection the WebSocket layer runs: its participant, its deliveries, its deadline.
 pub struct Connection {
     pub participant: Arc<Participant>,
-    pub deliveries: broadcast::Receiver<Delivery>,
+    pub membership: Membership,
     pub session_expires: Timestamp,
-    pub guard: ConnectionGuard,
 }
 
 /// What a live room needs to know about its room, read fresh for every message so that
@@ -106,8 +103,7 @@ impl ChatService {
         if !self.live.use_token(key, claims.token_expires) {
             return Err(ConnectError::TokenUsed);
         }
-        let room = self.live.room(&claims.room_id);
-        let deliveries = room.subscribe();
+        let (room, membership) = self.live.join(&claims.room_id);
         Ok(Connection {
             session_expires: claims.session_expires,
             participant: Arc::new(Participant {
@@ -115,8 +111,7 @@ impl ChatService {
                 room,
                 ip: ip.to_string(),
             }),
-            deliveries,
-            guard: self.live.connection_guard(),
+            membership,
         })
     }
 

@@ -113,7 +113,7 @@ async fn write_deliveries(
         if written >= WRITE_BATCH {
             break;
         }
-        pending = match connection.deliveries.try_recv() {
+        pending = match connection.membership.try_recv() {
             Ok(next) => Some(next),
             Err(TryRecvError::Lagged(skipped)) => {
                 tracing::warn!(skipped, user = %who.claims.user_id, "slow connection skipped frames");
@@ -164,7 +164,7 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
                 let _ = send_error(&mut sink, "", &expired).await;
                 Next::Close(CLOSE_NORMAL, "Session expired")
             }
-            delivery = connection.deliveries.recv() => match delivery {
+            delivery = connection.membership.recv() => match delivery {
                 Ok(delivery) => match write_deliveries(&mut sink, delivery, &mut connection).await {
                     Ok(next) => next,
                     Err(_) => break,
@@ -218,5 +218,4 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
             break;
         }
     }
-    drop(connection.guard);
 }

@@ -100,7 +100,11 @@ impl Drop for Membership {
         // Unsubscribe first, so the count below no longer includes this connection.
         self.deliveries.take();
         {
-            let mut rooms = self.shared.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut rooms = self
+                .shared
+                .rooms
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             if rooms
                 .get(&self.room_id)
                 .is_some_and(|room| room.deliveries.receiver_count() == 0)
@@ -144,7 +148,11 @@ impl Default for Live {
 impl Live {
     /// Joins a room's live deliveries (creating the live room for its first connection).
     pub fn join(&self, room_id: &str) -> (Arc<LiveRoom>, Membership) {
-        let mut rooms = self.shared.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rooms = self
+            .shared
+            .rooms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let room = rooms
             .entry(room_id.to_owned())
             .or_insert_with(|| Arc::new(LiveRoom::new()))
@@ -163,7 +171,11 @@ impl Live {
 
     /// The live room, if anyone is connected to it.
     pub fn existing_room(&self, room_id: &str) -> Option<Arc<LiveRoom>> {
-        let rooms = self.shared.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        let rooms = self
+            .shared
+            .rooms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         rooms.get(room_id).cloned()
     }
 
@@ -176,7 +188,10 @@ impl Live {
 
     /// Marks a token used; false if it was used before. Expired entries are pruned as we go.
     pub fn use_token(&self, key: &str, expires: Timestamp) -> bool {
-        let mut used = self.used_tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut used = self
+            .used_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if used.len() >= 1024 && used.len().is_power_of_two() {
             let now = Timestamp::now();
             used.retain(|_, exp| *exp > now);

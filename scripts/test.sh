@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "Python tools (.venv): moto server, cfn-lint, boto3, AWS CLI, pytest"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -17,10 +23,6 @@ cargo build --workspace --bins --locked
 cargo test --workspace --locked
 
 step "Python clients (boto3, AWS CLI) against the emulator"
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-fi
-.venv/bin/pip install --quiet --disable-pip-version-check -r tests/clients/python/requirements.txt
 IVSCHAT_EMULATOR_BIN="$PWD/target/debug/ivschat-emulator" \
   .venv/bin/python -m pytest tests/clients/python -q -p no:cacheprovider
 

@@ -1,0 +1,111 @@
+//! Configuration from the environment, and the clients built from it once per cold start.
+//!
+//! `CHAT_TABLE_NAME` set → the DynamoDB store; unset → the embedded store under
+//! `CHAT_DATA_DIR` (default `.chat-local`). `AWS_ENDPOINT_URL_IVSCHAT` and
+//! `AWS_ENDPOINT_URL_DYNAMODB` point the SDKs elsewhere (the emulator, a local DynamoDB).
+
+use std::path::PathBuf;
+
+use crate::policy::ModerationPolicy;
+use crate::store::{
+    ChatStore, Condition, DynamoStore, EmbeddedStore, Item, Page, Query, Store, StoreError,
+};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub table_name: Option<String>,
+    pub data_dir: PathBuf,
+    /// The message-review function new rooms get as their review handler.
+    pub review_handler_arn: Option<String>,
+    /// The policy of rooms that have none of their own.
+    pub default_policy: ModerationPolicy,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("CHAT_DEFAULT_POLICY is not a valid moderation policy: {0}")]
+    DefaultPolicy(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let default_policy = match var("CHAT_DEFAULT_POLICY") {
+            None => ModerationPolicy::default(),
+            Some(json) => {
+                let policy: ModerationPolicy = serde_json::from_str(&json)
+                    .map_err(|e| ConfigError::DefaultPolicy(e.to_string()))?;
+                let problems = policy.problems();
+                if !problems.is_empty() {
+                    return Err(ConfigError::DefaultPolicy(problems.join("; ")));
+                }
+                policy
+            }
+        };
+        Ok(Self {
+            table_name: var("CHAT_TABLE_NAME"),
+            data_dir: var("CHAT_DATA_DIR")
+                .map_or_else(|| PathBuf::from(".chat-local"), PathBuf::from),
+            review_handler_arn: var("CHAT_REVIEW_HANDLER_ARN"),
+            default_policy,
+        })
+    }
+
+    /// The store the configuration names.
+    pub fn store(&self, sdk: &aws_config::SdkConfig) -> Result<ChatStore<AnyStore>, ConfigError> {
+        let store = match &self.table_name {
+            Some(table) => {
+                AnyStore::Dynamo(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), table))
+            }
+            None => AnyStore::Embedded(EmbeddedStore::open(&self.data_dir.join("store"))?),
+        };
+        Ok(ChatStore::new(store))
+    }
+}
+
+/// The AWS SDK configuration from the environment (region, credentials, endpoints).
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}
+
+/// Either adapter, chosen at start-up.
+#[derive(Clone)]
+pub enum AnyStore {
+    Dynamo(DynamoStore),
+    Embedded(EmbeddedStore),
+}
+
+impl Store for AnyStore {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        match self {
+            Self::Dynamo(s) => s.get(pk, sk).await,
+            Self::Embedded(s) => s.get(pk, sk).await,
+        }
+    }
+
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        match self {
+            Self::Dynamo(s) => s.put(item, condition).await,
+            Self::Embedded(s) => s.put(item, condition).await,
+        }
+    }
+
+    async fn delete(&self, pk: &str, sk: &str) -> Result<(), StoreError> {
+        match self {
+            Self::Dynamo(s) => s.delete(pk, sk).await,
+            Self::Embedded(s) => s.delete(pk, sk).await,
+        }
+    }
+
+    async fn query(&self, pk: &str, prefix: &str, query: Query) -> Result<Page, StoreError> {
+        match self {
+            Self::Dynamo(s) => s.query(pk, prefix, query).await,
+            Self::Embedded(s) => s.query(pk, prefix, query).await,
+        }
+    }
+}

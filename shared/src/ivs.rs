@@ -1,0 +1,37 @@
+//! The IVS edge shared by the functions: ARNs from ids, and IVS failures mapped once to the
+//! App API's errors.
+
+use aws_sdk_ivschat::error::{ProvideErrorMetadata, SdkError};
+
+use crate::error::ApiError;
+
+/// A room id: exactly 12 characters of `[a-zA-Z0-9]` (IVS model: `RoomID`).
+pub fn is_resource_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+pub fn logging_configuration_arn(region: &str, account_id: &str, id: &str) -> String {
+    format!("arn:aws:ivschat:{region}:{account_id}:logging-configuration/{id}")
+}
+
+/// An IVS failure as the App API answers it: what the caller can act on keeps its meaning
+/// (404, 400, 409, 429); anything else is IVS failing: 502 with the IVS error code.
+pub fn ivs_error<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) -> ApiError {
+    let code = err.code().unwrap_or("ServiceUnavailable").to_owned();
+    let message = err
+        .message()
+        .unwrap_or("Amazon IVS Chat could not be reached")
+        .to_owned();
+    let (status, ours) = match code.as_str() {
+        "ResourceNotFoundException" => (404, "NOT_FOUND"),
+        "ValidationException" => (400, "BAD_REQUEST"),
+        "ConflictException" => (409, "CONFLICT"),
+        "ServiceQuotaExceededException" => (409, "QUOTA_EXCEEDED"),
+        "ThrottlingException" => (429, "THROTTLED"),
+        _ => {
+            tracing::error!(?err, "IVS call failed");
+            (502, "IVS_ERROR")
+        }
+    };
+    ApiError::new(status, ours, message).with_detail("ivsErrorCode", code)
+}

@@ -1,0 +1,199 @@
+//! A room's moderation policy: what its review handler enforces. Owners and admins edit it
+//! through the room API; `message-review` reads it (cached) for every message.
+
+use serde::{Deserialize, Serialize};
+
+/// Limits on what a policy may hold, so that a policy always compiles into matchers that
+/// answer well inside IVS's 200 ms review budget.
+pub const MAX_TERMS: usize = 1000;
+pub const MAX_TERM_CHARS: usize = 100;
+pub const MAX_DOMAINS: usize = 200;
+pub const MAX_SLOW_MODE_SECONDS: u32 = 3600;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProfanityLevel {
+    Off,
+    /// Only the most severe words.
+    Mild,
+    /// Severe and moderate words.
+    #[default]
+    Moderate,
+    /// Everything, including mild swearing.
+    Strict,
+}
+
+/// What happens to a message a rule catches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Refused: the sender gets the reason, nobody sees the message.
+    Deny,
+    /// Delivered with the offending part replaced by `*`.
+    Mask,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkMode {
+    /// Links are fine.
+    #[default]
+    Allow,
+    /// No links at all.
+    Block,
+    /// Only links to the listed domains (and their subdomains).
+    Allowlist,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct LinkPolicy {
+    pub mode: LinkMode,
+    pub domains: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SpamPolicy {
+    /// Messages of at least `caps_min_letters` letters with more than this share in capitals
+    /// are shouting. `1.0` (or more) turns the rule off.
+    pub max_caps_ratio: f32,
+    pub caps_min_letters: usize,
+    /// A character repeated more than this many times in a row is spam; 0 turns it off.
+    pub max_repeated_chars: usize,
+    /// The same message twice in a row from the same user, within this many seconds, is
+    /// refused; 0 turns it off.
+    pub duplicate_window_seconds: u32,
+}
+
+impl Default for SpamPolicy {
+    fn default() -> Self {
+        Self {
+            max_caps_ratio: 0.7,
+            caps_min_letters: 12,
+            max_repeated_chars: 12,
+            duplicate_window_seconds: 30,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Actions {
+    pub profanity: Action,
+    pub blocked_terms: Action,
+    pub links: Action,
+}
+
+impl Default for Actions {
+    fn default() -> Self {
+        Self {
+            profanity: Action::Mask,
+            blocked_terms: Action::Deny,
+            links: Action::Deny,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ModerationPolicy {
+    /// Words or phrases to catch; `*` matches any run of letters (`spoil*`).
+    pub blocked_terms: Vec<String>,
+    /// Words never caught, even when they contain a blocked or profane word.
+    pub allowed_terms: Vec<String>,
+    pub profanity: ProfanityLevel,
+    pub links: LinkPolicy,
+    pub spam: SpamPolicy,
+    /// Seconds a viewer waits between two messages; 0 turns slow mode off.
+    pub slow_mode_seconds: u32,
+    pub actions: Actions,
+}
+
+impl ModerationPolicy {
+    /// Every problem with the policy, in words a person can act on; empty when it is valid.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, terms) in [
+            ("blockedTerms", &self.blocked_terms),
+            ("allowedTerms", &self.allowed_terms),
+        ] {
+            if terms.len() > MAX_TERMS {
+                out.push(format!("{name}: at most {MAX_TERMS} terms"));
+            }
+            if let Some(bad) = terms
+                .iter()
+                .find(|t| t.trim().is_empty() || t.chars().count() > MAX_TERM_CHARS)
+            {
+                out.push(format!(
+                    "{name}: {bad:?} must be 1 to {MAX_TERM_CHARS} characters"
+                ));
+            }
+            if name == "blockedTerms"
+                && terms
+                    .iter()
+                    .any(|t| t.chars().all(|c| c == '*' || c.is_whitespace()))
+            {
+                out.push("blockedTerms: a term needs more than wildcards".to_owned());
+            }
+        }
+        if self.links.domains.len() > MAX_DOMAINS {
+            out.push(format!("links.domains: at most {MAX_DOMAINS} domains"));
+        }
+        if let Some(bad) = self.links.domains.iter().find(|d| !is_domain(d)) {
+            out.push(format!("links.domains: {bad:?} is not a domain name"));
+        }
+        if self.links.mode == LinkMode::Allowlist && self.links.domains.is_empty() {
+            out.push("links.domains: an allowlist needs at least one domain".to_owned());
+        }
+        if self.slow_mode_seconds > MAX_SLOW_MODE_SECONDS {
+            out.push(format!("slowModeSeconds: at most {MAX_SLOW_MODE_SECONDS}"));
+        }
+        if self.spam.max_caps_ratio.is_nan() || self.spam.max_caps_ratio <= 0.0 {
+            out.push("spam.maxCapsRatio: must be above 0".to_owned());
+        }
+        out
+    }
+}
+
+fn is_domain(value: &str) -> bool {
+    let value = value.trim_end_matches('.');
+    !value.is_empty()
+        && value.len() <= 253
+        && value.split('.').count() >= 2
+        && value.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies_parse_with_defaults_and_report_problems() {
+        let p: ModerationPolicy = serde_json::from_str(
+            r#"{"blockedTerms":["spoiler*"],"profanity":"strict","links":{"mode":"allowlist","domains":["example.com"]},"slowModeSeconds":5}"#,
+        )
+        .unwrap();
+        assert_eq!(p.profanity, ProfanityLevel::Strict);
+        assert_eq!(p.actions.blocked_terms, Action::Deny);
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        let bad = ModerationPolicy {
+            blocked_terms: vec!["**".into(), "x".repeat(101)],
+            links: LinkPolicy {
+                mode: LinkMode::Allowlist,
+                domains: vec!["not a domain".into()],
+            },
+            slow_mode_seconds: 99_999,
+            ..Default::default()
+        };
+        assert_eq!(bad.problems().len(), 4, "{:?}", bad.problems());
+        assert!(serde_json::from_str::<ModerationPolicy>(r#"{"profanity":"extreme"}"#).is_err());
+        assert!(serde_json::from_str::<ModerationPolicy>(r#"{"unknownRule":1}"#).is_err());
+    }
+}

@@ -1,0 +1,113 @@
+//! The app's records about rooms: who owns a room and its policy, its moderators, its bans and
+//! timeouts, and the audit log of every moderation action. IVS keeps the rooms themselves.
+
+use serde::{Deserialize, Serialize};
+
+use crate::policy::ModerationPolicy;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomRecord {
+    /// The 12-character IVS room id.
+    pub room_id: String,
+    pub room_arn: String,
+    /// The user who created the room.
+    pub owner: String,
+    pub name: String,
+    #[serde(default)]
+    pub policy: Option<ModerationPolicy>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl RoomRecord {
+    pub fn new(room_id: &str, room_arn: &str, owner: &str, name: &str) -> Self {
+        let now = crate::time::now_millis();
+        Self {
+            room_id: room_id.to_owned(),
+            room_arn: room_arn.to_owned(),
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+            policy: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Moderator {
+    pub user_id: String,
+    pub added_by: String,
+    pub added_at: i64,
+}
+
+/// A ban (no end) or a timeout (ends at `until`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ban {
+    pub user_id: String,
+    /// Unix milliseconds when the timeout ends; `None` for a ban.
+    pub until: Option<i64>,
+    pub reason: Option<String>,
+    pub by: String,
+    pub at: i64,
+}
+
+impl Ban {
+    pub fn is_active(&self, now_millis: i64) -> bool {
+        self.until.is_none_or(|until| until > now_millis)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuditAction {
+    RoomCreated,
+    RoomUpdated,
+    PolicyChanged,
+    ModeratorAdded,
+    ModeratorRemoved,
+    EventSent,
+    MessageDeleted,
+    UserBanned,
+    UserTimedOut,
+    UserUnbanned,
+    /// The review handler refused a message.
+    MessageDenied,
+    /// The review handler delivered a message with parts masked.
+    MessageMasked,
+}
+
+/// One line of a room's moderation log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: i64,
+    /// Who acted (a user id, or `message-review`).
+    pub actor: String,
+    pub action: AuditAction,
+    /// Whom or what it was done to (a user id, a message id).
+    pub target: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl AuditEntry {
+    pub fn now(
+        actor: &str,
+        action: AuditAction,
+        target: Option<&str>,
+        reason: Option<&str>,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
+            at: crate::time::now_millis(),
+            actor: actor.to_owned(),
+            action,
+            target: target.map(str::to_owned),
+            reason: reason.map(str::to_owned),
+        }
+    }
+}

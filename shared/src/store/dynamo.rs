@@ -1,0 +1,192 @@
+//! The DynamoDB adapter: the only code that knows DynamoDB. Items are stored with their
+//! attributes at the top level (readable in the console), `pk`/`sk` as the key and
+//! `expiresAt` as the table's TTL attribute.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::{Map, Value};
+
+use super::{Condition, Item, Page, Query, Store, StoreError, now_secs};
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+const PK: &str = "pk";
+const SK: &str = "sk";
+const EXPIRES_AT: &str = "expiresAt";
+/// A live item: no TTL, or a TTL still ahead (expired items linger until DynamoDB deletes them).
+const LIVE: &str = "(attribute_not_exists(expiresAt) OR expiresAt > :now)";
+
+fn backend<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) -> StoreError {
+    let code = err.code().unwrap_or("Unknown").to_owned();
+    let message = err.message().unwrap_or_default().to_owned();
+    StoreError::Backend(format!("DynamoDB {code}: {message}"))
+}
+
+fn to_attributes(item: &Item) -> Result<HashMap<String, AttributeValue>, StoreError> {
+    let mut attributes: HashMap<String, AttributeValue> =
+        serde_dynamo::to_item(&item.data).map_err(|e| StoreError::Backend(e.to_string()))?;
+    attributes.insert(PK.into(), AttributeValue::S(item.pk.clone()));
+    attributes.insert(SK.into(), AttributeValue::S(item.sk.clone()));
+    if let Some(t) = item.expires_at {
+        attributes.insert(EXPIRES_AT.into(), AttributeValue::N(t.to_string()));
+    }
+    Ok(attributes)
+}
+
+fn from_attributes(mut attributes: HashMap<String, AttributeValue>) -> Result<Item, StoreError> {
+    let text = |v: Option<AttributeValue>| match v {
+        Some(AttributeValue::S(s)) => Ok(s),
+        _ => Err(StoreError::Backend("item without a string key".into())),
+    };
+    let pk = text(attributes.remove(PK))?;
+    let sk = text(attributes.remove(SK))?;
+    let expires_at = match attributes.remove(EXPIRES_AT) {
+        Some(AttributeValue::N(n)) => n.parse().ok(),
+        _ => None,
+    };
+    let data: Map<String, Value> =
+        serde_dynamo::from_item(attributes).map_err(|e| StoreError::Backend(e.to_string()))?;
+    Ok(Item {
+        pk,
+        sk,
+        expires_at,
+        data,
+    })
+}
+
+fn key(pk: &str, sk: &str) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        (PK.to_owned(), AttributeValue::S(pk.to_owned())),
+        (SK.to_owned(), AttributeValue::S(sk.to_owned())),
+    ])
+}
+
+fn now_value() -> AttributeValue {
+    AttributeValue::N(now_secs().to_string())
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+impl Store for DynamoStore {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(backend)?;
+        let Some(attributes) = out.item else {
+            return Ok(None);
+        };
+        let item = from_attributes(attributes)?;
+        Ok(super::is_live(item.expires_at, now_secs()).then_some(item))
+    }
+
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        let mut request = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_attributes(&item)?));
+        request = match condition {
+            Condition::Always => request,
+            Condition::Absent => request
+                .condition_expression("attribute_not_exists(pk) OR expiresAt <= :now")
+                .expression_attribute_values(":now", now_value()),
+            Condition::Exists => request
+                .condition_expression(format!("attribute_exists(pk) AND {LIVE}"))
+                .expression_attribute_values(":now", now_value()),
+            Condition::AbsentOrAtMost { attribute, max } => request
+                .condition_expression("attribute_not_exists(pk) OR expiresAt <= :now OR #a <= :max")
+                .expression_attribute_names("#a", attribute)
+                .expression_attribute_values(":now", now_value())
+                .expression_attribute_values(":max", AttributeValue::N(max.to_string())),
+        };
+        match request.send().await {
+            Ok(_) => Ok(()),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(StoreError::ConditionFailed)
+            }
+            Err(err) => Err(backend(err)),
+        }
+    }
+
+    async fn delete(&self, pk: &str, sk: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn query(&self, pk: &str, prefix: &str, query: Query) -> Result<Page, StoreError> {
+        let limit = if query.limit == 0 {
+            usize::MAX
+        } else {
+            query.limit
+        };
+        let mut items = Vec::new();
+        let mut start = query.after.map(|after| key(pk, &after));
+        // DynamoDB applies the filter after `Limit`: keep reading until the page is full.
+        loop {
+            let mut request = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .filter_expression(LIVE)
+                .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+                .expression_attribute_values(":now", now_value());
+            // DynamoDB refuses an empty string in a key condition: no prefix, no begins_with.
+            request = if prefix.is_empty() {
+                request.key_condition_expression("pk = :pk")
+            } else {
+                request
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_owned()))
+            };
+            let out = request
+                .scan_index_forward(!query.descending)
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(backend)?;
+            for attributes in out.items.unwrap_or_default() {
+                if items.len() == limit {
+                    let next = items.last().map(|i: &Item| i.sk.clone());
+                    return Ok(Page { items, next });
+                }
+                items.push(from_attributes(attributes)?);
+            }
+            match out.last_evaluated_key {
+                Some(last) => start = Some(last),
+                None => break,
+            }
+        }
+        Ok(Page { items, next: None })
+    }
+}

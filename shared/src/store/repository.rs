@@ -1,0 +1,271 @@
+//! The domain repository: rooms, moderators, bans, audit entries and slow mode, as items of
+//! the single-table layout. Written once, over any [`Store`] adapter.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::{Condition, Item, Query, Store, StoreError, now_secs};
+use crate::records::{AuditEntry, Ban, Moderator, RoomRecord};
+
+const META: &str = "META";
+const MOD: &str = "MOD#";
+const BAN: &str = "BAN#";
+const AUDIT: &str = "AUDIT#";
+const SLOW: &str = "SLOW#";
+
+fn room_pk(room_id: &str) -> String {
+    format!("ROOM#{room_id}")
+}
+
+fn to_data<T: Serialize>(value: &T) -> Result<Map<String, Value>, StoreError> {
+    match serde_json::to_value(value).map_err(|e| StoreError::Backend(e.to_string()))? {
+        Value::Object(map) => Ok(map),
+        _ => Err(StoreError::Backend("records serialize to objects".into())),
+    }
+}
+
+fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    serde_json::from_value(Value::Object(item.data)).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+/// Whether slow mode let a message through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlowMode {
+    Allowed,
+    /// Too soon: the sender may write again in this many milliseconds (or less).
+    Wait,
+}
+
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Pass back as `before` for the next (older) page.
+    pub next: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct ChatStore<S> {
+    store: S,
+}
+
+impl<S: Store> ChatStore<S> {
+    pub fn new(store: S) -> Self {
+        Self { store }
+    }
+
+    pub fn port(&self) -> &S {
+        &self.store
+    }
+
+    // ---- rooms -----------------------------------------------------------------------------
+
+    /// Records a new room; `ConditionFailed` if it is already recorded.
+    pub async fn create_room(&self, room: &RoomRecord) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(&room.room_id),
+            sk: META.into(),
+            expires_at: None,
+            data: to_data(room)?,
+        };
+        self.store.put(item, Condition::Absent).await
+    }
+
+    pub async fn room(&self, room_id: &str) -> Result<Option<RoomRecord>, StoreError> {
+        match self.store.get(&room_pk(room_id), META).await? {
+            Some(item) => from_item(item).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Saves changes to a recorded room; `ConditionFailed` if it is not recorded.
+    pub async fn update_room(&self, room: &RoomRecord) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(&room.room_id),
+            sk: META.into(),
+            expires_at: None,
+            data: to_data(room)?,
+        };
+        self.store.put(item, Condition::Exists).await
+    }
+
+    /// Removes everything recorded about a room (its record last, so a retry finds it).
+    pub async fn delete_room(&self, room_id: &str) -> Result<(), StoreError> {
+        let pk = room_pk(room_id);
+        loop {
+            let page = self
+                .store
+                .query(
+                    &pk,
+                    "",
+                    Query {
+                        limit: 100,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let children: Vec<&Item> = page.items.iter().filter(|i| i.sk != META).collect();
+            for item in &children {
+                self.store.delete(&pk, &item.sk).await?;
+            }
+            if children.is_empty() {
+                break;
+            }
+        }
+        self.store.delete(&pk, META).await
+    }
+
+    // ---- moderators ------------------------------------------------------------------------
+
+    pub async fn add_moderator(
+        &self,
+        room_id: &str,
+        moderator: &Moderator,
+    ) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(room_id),
+            sk: format!("{MOD}{}", moderator.user_id),
+            expires_at: None,
+            data: to_data(moderator)?,
+        };
+        self.store.put(item, Condition::Always).await
+    }
+
+    pub async fn remove_moderator(&self, room_id: &str, user_id: &str) -> Result<(), StoreError> {
+        self.store
+            .delete(&room_pk(room_id), &format!("{MOD}{user_id}"))
+            .await
+    }
+
+    pub async fn is_moderator(&self, room_id: &str, user_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .store
+            .get(&room_pk(room_id), &format!("{MOD}{user_id}"))
+            .await?
+            .is_some())
+    }
+
+    pub async fn moderators(&self, room_id: &str) -> Result<Vec<Moderator>, StoreError> {
+        let page = self
+            .store
+            .query(&room_pk(room_id), MOD, Query::default())
+            .await?;
+        page.items.into_iter().map(from_item).collect()
+    }
+
+    // ---- bans and timeouts -----------------------------------------------------------------
+
+    /// Records a ban (or a timeout, which expires by TTL when it ends).
+    pub async fn put_ban(&self, room_id: &str, ban: &Ban) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(room_id),
+            sk: format!("{BAN}{}", ban.user_id),
+            // Round up: the record must outlive the timeout, never the reverse.
+            expires_at: ban.until.map(|until| (until + 999) / 1000),
+            data: to_data(ban)?,
+        };
+        self.store.put(item, Condition::Always).await
+    }
+
+    /// The user's ban or timeout in the room, if one is in force.
+    pub async fn active_ban(
+        &self,
+        room_id: &str,
+        user_id: &str,
+    ) -> Result<Option<Ban>, StoreError> {
+        let Some(item) = self
+            .store
+            .get(&room_pk(room_id), &format!("{BAN}{user_id}"))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let ban: Ban = from_item(item)?;
+        Ok(ban.is_active(crate::time::now_millis()).then_some(ban))
+    }
+
+    pub async fn delete_ban(&self, room_id: &str, user_id: &str) -> Result<(), StoreError> {
+        self.store
+            .delete(&room_pk(room_id), &format!("{BAN}{user_id}"))
+            .await
+    }
+
+    pub async fn active_bans(&self, room_id: &str) -> Result<Vec<Ban>, StoreError> {
+        let now = crate::time::now_millis();
+        let page = self
+            .store
+            .query(&room_pk(room_id), BAN, Query::default())
+            .await?;
+        let bans: Vec<Ban> = page
+            .items
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<_, _>>()?;
+        Ok(bans.into_iter().filter(|b| b.is_active(now)).collect())
+    }
+
+    // ---- audit log -------------------------------------------------------------------------
+
+    pub async fn append_audit(&self, room_id: &str, entry: &AuditEntry) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(room_id),
+            // Zero-padded time first: `sk` order is time order.
+            sk: format!("{AUDIT}{:015}#{}", entry.at, entry.id),
+            expires_at: None,
+            data: to_data(entry)?,
+        };
+        self.store.put(item, Condition::Always).await
+    }
+
+    /// Newest entries first, `limit` at a time; `before` is a previous page's `next`.
+    pub async fn audit(
+        &self,
+        room_id: &str,
+        limit: usize,
+        before: Option<String>,
+    ) -> Result<AuditPage, StoreError> {
+        let query = Query {
+            limit,
+            after: before,
+            descending: true,
+        };
+        let page = self.store.query(&room_pk(room_id), AUDIT, query).await?;
+        Ok(AuditPage {
+            entries: page
+                .items
+                .into_iter()
+                .map(from_item)
+                .collect::<Result<_, _>>()?,
+            next: page.next,
+        })
+    }
+
+    // ---- slow mode -------------------------------------------------------------------------
+
+    /// Lets a user's message through if their last one was at least `seconds` ago, recording
+    /// this one; one conditional write, so concurrent review instances agree.
+    pub async fn slow_mode(
+        &self,
+        room_id: &str,
+        user_id: &str,
+        seconds: u32,
+    ) -> Result<SlowMode, StoreError> {
+        let now = crate::time::now_millis();
+        let mut data = Map::new();
+        data.insert("last".into(), Value::from(now));
+        let item = Item {
+            pk: room_pk(room_id),
+            sk: format!("{SLOW}{user_id}"),
+            expires_at: Some(now_secs() + i64::from(seconds) + 1),
+            data,
+        };
+        let condition = Condition::AbsentOrAtMost {
+            attribute: "last",
+            max: now - i64::from(seconds) * 1000,
+        };
+        match self.store.put(item, condition).await {
+            Ok(()) => Ok(SlowMode::Allowed),
+            Err(StoreError::ConditionFailed) => Ok(SlowMode::Wait),
+            Err(err) => Err(err),
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! One conformance suite for the store port, run against both adapters: the embedded store
+//! (a redb file) and `DynamoStore` against a real DynamoDB-compatible server (moto) on loopback.
+
+use std::time::Duration;
+
+use chat_core::records::{AuditAction, AuditEntry, Ban, Moderator, RoomRecord};
+use chat_core::store::{
+    ChatStore, Condition, EmbeddedStore, Item, Query, SlowMode, Store, StoreError, now_secs,
+};
+use chat_core::testing::MotoServer;
+use serde_json::{Map, Value, json};
+
+fn item(pk: &str, sk: &str, data: Value) -> Item {
+    let Value::Object(data) = data else {
+        panic!("object")
+    };
+    Item {
+        pk: pk.into(),
+        sk: sk.into(),
+        expires_at: None,
+        data,
+    }
+}
+
+async fn port_contract<S: Store>(store: &S) {
+    // Round trip of every JSON shape the records use.
+    assert_eq!(store.get("P", "missing").await.unwrap(), None);
+    let rich = json!({"s": "text", "n": 42, "neg": -7, "big": 1_700_000_000_123_i64, "b": true, "list": ["a", "b"], "obj": {"k": "v", "inner": {"x": 1}}, "none": null});
+    store
+        .put(item("P", "rich", rich.clone()), Condition::Always)
+        .await
+        .unwrap();
+    let got = store.get("P", "rich").await.unwrap().unwrap();
+    let mut expected = rich.as_object().unwrap().clone();
+    expected.remove("none"); // an absent attribute and a null one read back the same
+    let mut data: Map<String, Value> = got.data.clone();
+    data.remove("none");
+    assert_eq!(data, expected);
+
+    // Conditions.
+    assert_eq!(
+        store
+            .put(item("P", "rich", json!({})), Condition::Absent)
+            .await,
+        Err(StoreError::ConditionFailed)
+    );
+    assert_eq!(
+        store
+            .put(item("P", "new", json!({})), Condition::Exists)
+            .await,
+        Err(StoreError::ConditionFailed)
+    );
+    store
+        .put(item("P", "new", json!({"v": 1})), Condition::Absent)
+        .await
+        .unwrap();
+    store
+        .put(item("P", "new", json!({"v": 2})), Condition::Exists)
+        .await
+        .unwrap();
+    assert_eq!(store.get("P", "new").await.unwrap().unwrap().data["v"], 2);
+    let at_most = |max| Condition::AbsentOrAtMost {
+        attribute: "last",
+        max,
+    };
+    store
+        .put(item("P", "slow", json!({"last": 100})), at_most(0))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .put(item("P", "slow", json!({"last": 200})), at_most(99))
+            .await,
+        Err(StoreError::ConditionFailed)
+    );
+    store
+        .put(item("P", "slow", json!({"last": 300})), at_most(100))
+        .await
+        .unwrap();
+
+    // Expired items are gone for reads, queries and conditions alike.
+    let mut expired = item("P", "old", json!({"last": 999_999}));
+    expired.expires_at = Some(now_secs() - 5);
+    store.put(expired.clone(), Condition::Always).await.unwrap();
+    assert_eq!(store.get("P", "old").await.unwrap(), None);
+    assert_eq!(
+        store.put(expired.clone(), Condition::Exists).await,
+        Err(StoreError::ConditionFailed)
+    );
+    store
+        .put(item("P", "old", json!({"last": 999_999})), at_most(0))
+        .await
+        .unwrap();
+    let mut live = item("P", "fresh", json!({}));
+    live.expires_at = Some(now_secs() + 60);
+    store.put(live.clone(), Condition::Always).await.unwrap();
+    assert_eq!(
+        store.get("P", "fresh").await.unwrap().unwrap().expires_at,
+        live.expires_at
+    );
+    store.put(expired, Condition::Absent).await.unwrap_err(); // "old" is live again now
+
+    // Queries: one partition, one prefix, sk order both ways, resumable pages.
+    for i in 0..7 {
+        store
+            .put(
+                item("Q", &format!("A#{i}"), json!({"i": i})),
+                Condition::Always,
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .put(item("Q", "B#0", json!({})), Condition::Always)
+        .await
+        .unwrap();
+    store
+        .put(item("Q2", "A#9", json!({})), Condition::Always)
+        .await
+        .unwrap();
+    let mut gone = item("Q", "A#5", json!({"i": 5}));
+    gone.expires_at = Some(now_secs() - 1);
+    store.put(gone, Condition::Always).await.unwrap();
+    for descending in [false, true] {
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .query(
+                    "Q",
+                    "A#",
+                    Query {
+                        limit: 2,
+                        after: after.clone(),
+                        descending,
+                    },
+                )
+                .await
+                .unwrap();
+            assert!(page.items.len() <= 2);
+            seen.extend(page.items.iter().map(|i| i.sk.clone()));
+            after = page.next;
+            if after.is_none() {
+                break;
+            }
+        }
+        let mut expected: Vec<String> = [0, 1, 2, 3, 4, 6]
+            .iter()
+            .map(|i| format!("A#{i}"))
+            .collect();
+        if descending {
+            expected.reverse();
+        }
+        assert_eq!(seen, expected, "descending: {descending}");
+    }
+    let all = store.query("Q", "", Query::default()).await.unwrap();
+    assert_eq!(all.items.len(), 7);
+    assert!(all.next.is_none());
+
+    // Deletes, including of what is not there.
+    store.delete("Q", "A#0").await.unwrap();
+    store.delete("Q", "never").await.unwrap();
+    assert_eq!(store.get("Q", "A#0").await.unwrap(), None);
+}
+
+async fn conditional_writes_are_atomic<S: Store + Clone + 'static>(store: S) {
+    let mut writers = Vec::new();
+    for i in 0..10 {
+        let store = store.clone();
+        writers.push(tokio::spawn(async move {
+            store
+                .put(item("RACE", "one", json!({"writer": i})), Condition::Absent)
+                .await
+        }));
+    }
+    let mut won = 0;
+    for w in writers {
+        match w.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(StoreError::ConditionFailed) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(won, 1, "exactly one conditional create wins");
+}
+
+async fn repository<S: Store>(chat: ChatStore<S>) {
+    let room = RoomRecord::new(
+        "AbCdEf123456",
+        "arn:aws:ivschat:us-east-1:123456789012:room/AbCdEf123456",
+        "owner",
+        "lobby",
+    );
+    chat.create_room(&room).await.unwrap();
+    assert_eq!(
+        chat.create_room(&room).await,
+        Err(StoreError::ConditionFailed)
+    );
+    assert_eq!(chat.room("AbCdEf123456").await.unwrap().unwrap(), room);
+    let mut ghost = room.clone();
+    ghost.room_id = "Zz0000000000".into();
+    assert_eq!(
+        chat.update_room(&ghost).await,
+        Err(StoreError::ConditionFailed)
+    );
+
+    let moderator = Moderator {
+        user_id: "mod".into(),
+        added_by: "owner".into(),
+        added_at: 1,
+    };
+    chat.add_moderator(&room.room_id, &moderator).await.unwrap();
+    assert!(chat.is_moderator(&room.room_id, "mod").await.unwrap());
+    assert!(!chat.is_moderator(&room.room_id, "viewer").await.unwrap());
+    assert_eq!(
+        chat.moderators(&room.room_id).await.unwrap(),
+        vec![moderator]
+    );
+
+    let now = chat_core::time::now_millis();
+    let ban = Ban {
+        user_id: "troll".into(),
+        until: None,
+        reason: Some("spam".into()),
+        by: "mod".into(),
+        at: now,
+    };
+    let timeout = Ban {
+        user_id: "hothead".into(),
+        until: Some(now + 60_000),
+        reason: None,
+        by: "mod".into(),
+        at: now,
+    };
+    let over = Ban {
+        user_id: "calm".into(),
+        until: Some(now - 1),
+        reason: None,
+        by: "mod".into(),
+        at: now - 10_000,
+    };
+    for b in [&ban, &timeout, &over] {
+        chat.put_ban(&room.room_id, b).await.unwrap();
+    }
+    assert_eq!(
+        chat.active_ban(&room.room_id, "troll").await.unwrap(),
+        Some(ban.clone())
+    );
+    assert_eq!(
+        chat.active_ban(&room.room_id, "hothead").await.unwrap(),
+        Some(timeout.clone())
+    );
+    assert_eq!(
+        chat.active_ban(&room.room_id, "calm").await.unwrap(),
+        None,
+        "an ended timeout"
+    );
+    let mut active: Vec<String> = chat
+        .active_bans(&room.room_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.user_id)
+        .collect();
+    active.sort();
+    assert_eq!(active, ["hothead", "troll"]);
+    chat.delete_ban(&room.room_id, "troll").await.unwrap();
+    assert_eq!(chat.active_ban(&room.room_id, "troll").await.unwrap(), None);
+
+    for i in 0..5 {
+        let mut entry = AuditEntry::now(
+            "mod",
+            AuditAction::MessageDeleted,
+            Some(&format!("m{i}")),
+            None,
+        );
+        entry.at += i;
+        chat.append_audit(&room.room_id, &entry).await.unwrap();
+    }
+    let first = chat.audit(&room.room_id, 3, None).await.unwrap();
+    let targets: Vec<_> = first
+        .entries
+        .iter()
+        .map(|e| e.target.clone().unwrap())
+        .collect();
+    assert_eq!(targets, ["m4", "m3", "m2"], "newest first");
+    let second = chat.audit(&room.room_id, 3, first.next).await.unwrap();
+    let targets: Vec<_> = second
+        .entries
+        .iter()
+        .map(|e| e.target.clone().unwrap())
+        .collect();
+    assert_eq!(targets, ["m1", "m0"]);
+    assert!(second.next.is_none());
+
+    assert_eq!(
+        chat.slow_mode(&room.room_id, "fast", 1).await.unwrap(),
+        SlowMode::Allowed
+    );
+    assert_eq!(
+        chat.slow_mode(&room.room_id, "fast", 1).await.unwrap(),
+        SlowMode::Wait
+    );
+    assert_eq!(
+        chat.slow_mode(&room.room_id, "other", 1).await.unwrap(),
+        SlowMode::Allowed
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(
+        chat.slow_mode(&room.room_id, "fast", 1).await.unwrap(),
+        SlowMode::Allowed
+    );
+
+    chat.delete_room(&room.room_id).await.unwrap();
+    assert_eq!(chat.room(&room.room_id).await.unwrap(), None);
+    assert!(chat.moderators(&room.room_id).await.unwrap().is_empty());
+    assert!(
+        chat.audit(&room.room_id, 10, None)
+            .await
+            .unwrap()
+            .entries
+            .is_empty()
+    );
+    assert!(
+        chat.port()
+            .query("ROOM#AbCdEf123456", "", Query::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_store_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    port_contract(&store).await;
+    conditional_writes_are_atomic(store.clone()).await;
+    repository(ChatStore::new(
+        EmbeddedStore::open(&dir.path().join("repo")).unwrap(),
+    ))
+    .await;
+    // Durable: what was written is there after reopening.
+    drop(store);
+    let reopened = EmbeddedStore::open(dir.path()).unwrap();
+    assert!(reopened.get("P", "new").await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamo_store_conforms() {
+    let moto = MotoServer::start();
+    let store = moto.table("conformance").await;
+    port_contract(&store).await;
+    conditional_writes_are_atomic(store.clone()).await;
+    repository(ChatStore::new(moto.table("repository").await)).await;
+}

@@ -16,6 +16,7 @@ pub mod identity;
 pub mod ivs;
 pub mod policy;
 pub mod records;
+pub mod request;
 pub mod review;
 pub mod role;
 pub mod store;

@@ -63,6 +63,16 @@ impl Role {
         }
     }
 
+    /// How long a chat session of the role lasts: staff stay connected longest (IVS allows
+    /// 1 to 180 minutes).
+    pub fn session_minutes(self) -> i32 {
+        match self {
+            Self::Viewer => 60,
+            Self::Moderator => 120,
+            Self::Owner | Self::Admin => 180,
+        }
+    }
+
     /// Owners, moderators and admins moderate: events, deletions, bans, the audit log.
     pub fn moderates(self) -> bool {
         self >= Self::Moderator

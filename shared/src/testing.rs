@@ -124,3 +124,92 @@ impl Drop for MotoServer {
         let _ = self.child.wait();
     }
 }
+
+/// An API Gateway HTTP API (payload 2.0) request for a route of `template.yaml`, as the JWT
+/// authorizer passes it on: `route_key` like `POST /rooms/{roomId}/tokens`, path parameters
+/// substituted into the path, and the caller's claims (none: no identity).
+pub fn api_request(
+    route_key: &str,
+    path_params: &[(&str, &str)],
+    query: &[(&str, &str)],
+    claims: Option<&[(&str, &str)]>,
+    body: Option<serde_json::Value>,
+) -> lambda_http::Request {
+    let (method, template) = route_key.split_once(' ').expect("METHOD /path");
+    let mut path = template.to_owned();
+    for (name, value) in path_params {
+        path = path.replace(&format!("{{{name}}}"), value);
+    }
+    let to_map = |pairs: &[(&str, &str)]| {
+        serde_json::Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+                .collect(),
+        )
+    };
+    let raw_query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut event = serde_json::json!({
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": raw_query.join("&"),
+        "headers": {"content-type": "application/json", "host": "api.example.com"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "api",
+            "domainName": "api.example.com",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "tests"},
+            "requestId": "request",
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": "24/Nov/2026:12:00:00 +0000",
+            "timeEpoch": 0
+        },
+        "isBase64Encoded": false
+    });
+    if !path_params.is_empty() {
+        event["pathParameters"] = to_map(path_params);
+    }
+    if !query.is_empty() {
+        event["queryStringParameters"] = to_map(query);
+    }
+    if let Some(claims) = claims {
+        event["requestContext"]["authorizer"] =
+            serde_json::json!({"jwt": {"claims": to_map(claims), "scopes": null}});
+    }
+    if let Some(body) = body {
+        event["body"] = serde_json::Value::String(body.to_string());
+    }
+    lambda_http::request::from_str(&event.to_string()).expect("a valid API Gateway v2 event")
+}
+
+/// The status and JSON body of a handler's response.
+pub fn status_and_json(
+    response: lambda_http::Response<lambda_http::Body>,
+) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    let body = match response.body() {
+        lambda_http::Body::Text(text) => {
+            serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
+        }
+        lambda_http::Body::Binary(bytes) => {
+            serde_json::from_slice(bytes).unwrap_or(serde_json::Value::Null)
+        }
+        _ => serde_json::Value::Null,
+    };
+    (status, body)
+}
+
+/// An `aws-sdk-ivschat` client pointed at an emulator (or anything else) at `endpoint`.
+pub fn ivs_client(endpoint: &str) -> aws_sdk_ivschat::Client {
+    let config = aws_sdk_ivschat::Config::builder()
+        .behavior_version_latest()
+        .region(aws_sdk_ivschat::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_ivschat::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
+        .endpoint_url(endpoint)
+        .build();
+    aws_sdk_ivschat::Client::from_conf(config)
+}

@@ -1,0 +1,130 @@
+//! The App HTTP API edge shared by the HTTP functions: who is calling (the JWT authorizer's
+//! claims), which route, its parameters and body, and the caller's role in a room.
+
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::identity::Caller;
+use crate::records::RoomRecord;
+use crate::role::Role;
+use crate::store::{ChatStore, Store};
+
+/// The verified caller; 401 when the request carries no identity.
+pub fn caller(req: &Request) -> Result<Caller, ApiError> {
+    let claims = match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx
+            .authorizer
+            .as_ref()
+            .and_then(|a| a.jwt.as_ref())
+            .map(|jwt| &jwt.claims),
+        _ => None,
+    };
+    let claims = claims.ok_or_else(|| {
+        ApiError::unauthenticated("Sign in: the request carries no verified identity.")
+    })?;
+    Ok(Caller::from_claims(claims)?)
+}
+
+/// The route as `template.yaml` declares it, e.g. `POST /rooms/{roomId}/tokens`.
+pub fn route_key(req: &Request) -> String {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.route_key.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The AWS account the API belongs to (for ARNs of resources named by id).
+pub fn account_id(req: &Request) -> Option<String> {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.account_id.clone(),
+        _ => None,
+    }
+}
+
+pub fn path_param(req: &Request, name: &str) -> Result<String, ApiError> {
+    req.path_parameters_ref()
+        .and_then(|p| p.first(name))
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::bad_request(format!("The path has no {name}.")))
+}
+
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    req.query_string_parameters_ref()
+        .and_then(|q| q.first(name))
+        .map(str::to_owned)
+}
+
+/// A JSON body; an empty body reads as `{}`.
+pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => b"{}",
+        Body::Text(text) if text.trim().is_empty() => b"{}",
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => b"{}",
+    };
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("The request body is not valid: {e}")))
+}
+
+/// A room id from the path, checked (12 letters and digits, as IVS makes them).
+pub fn room_id(req: &Request) -> Result<String, ApiError> {
+    let id = path_param(req, "roomId")?;
+    if crate::ivs::is_resource_id(&id) {
+        Ok(id)
+    } else {
+        Err(ApiError::bad_request(
+            "roomId must be the 12-character IVS room id.",
+        ))
+    }
+}
+
+/// The room's record and the caller's role in it; 404 for a room we do not know.
+pub async fn room_access<S: Store>(
+    store: &ChatStore<S>,
+    caller: &Caller,
+    room_id: &str,
+) -> Result<(RoomRecord, Role), ApiError> {
+    let room = store
+        .room(room_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("Room {room_id} does not exist.")))?;
+    let listed = !caller.is_admin()
+        && room.owner != caller.user_id
+        && store.is_moderator(room_id, &caller.user_id).await?;
+    let role = Role::of(caller, &room, listed);
+    Ok((room, role))
+}
+
+/// 403 unless the role may moderate the room.
+pub fn require_moderator(role: Role) -> Result<(), ApiError> {
+    if role.moderates() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "Only the room's owner, its moderators and admins may do this.",
+        ))
+    }
+}
+
+/// 403 unless the role may manage the room.
+pub fn require_manager(role: Role) -> Result<(), ApiError> {
+    if role.manages() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "Only the room's owner and admins may do this.",
+        ))
+    }
+}
+
+/// 403 unless the caller is an admin.
+pub fn require_admin(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only admins may do this."))
+    }
+}

@@ -10,6 +10,8 @@ use token_issuer::{TokenIssuer, handle};
 
 const ROUTE: &str = "POST /rooms/{roomId}/tokens";
 
+type Claims<'a> = &'a [(&'a str, &'a str)];
+
 struct World {
     emu: RunningEmulator,
     _moto: MotoServer,
@@ -70,7 +72,7 @@ async fn ask(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn capabilities_and_sessions_follow_the_role() {
     let w = world().await;
-    let cases: [(&[(&str, &str)], &str, &[&str], i64); 4] = [
+    let cases: [(Claims, &str, &[&str], i64); 4] = [
         (
             &[("sub", "viewer-1"), ("name", "Vee")],
             "viewer",

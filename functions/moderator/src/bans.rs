@@ -1,0 +1,150 @@
+//! Bans and timeouts. A ban writes its record, then disconnects the user by the same user id
+//! their token was minted with (the verified `sub`): they are cut off at once, and the token
+//! issuer refuses them a new token. If the disconnect fails, the record is put back as it was.
+
+use chat_core::error::{ApiError, json_response, no_content};
+use chat_core::ivs::ivs_error;
+use chat_core::records::{AuditAction, AuditEntry, Ban};
+use chat_core::request::{json_body, path_param};
+use chat_core::role::Role;
+use chat_core::store::Store;
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{Moderator, moderating, reason};
+
+/// Twitch's longest timeout: two weeks.
+const MAX_TIMEOUT_SECONDS: u64 = 14 * 24 * 3600;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BanBody {
+    user_id: String,
+    /// A timeout's length; absent for a ban.
+    duration_seconds: Option<u64>,
+    reason: Option<String>,
+}
+
+fn ban_view(ban: &Ban) -> Value {
+    json!({
+        "userId": ban.user_id,
+        "until": ban.until.map(chat_core::time::rfc3339),
+        "reason": ban.reason,
+        "by": ban.by,
+        "at": chat_core::time::rfc3339(ban.at),
+    })
+}
+
+pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
+    let (caller, room, role) = moderating(req, m).await?;
+    let body: BanBody = json_body(req)?;
+    if body.user_id.is_empty() || body.user_id.chars().count() > 128 {
+        return Err(ApiError::bad_request("userId must be 1 to 128 characters."));
+    }
+    if body
+        .duration_seconds
+        .is_some_and(|s| s == 0 || s > MAX_TIMEOUT_SECONDS)
+    {
+        return Err(ApiError::bad_request(format!(
+            "durationSeconds must be 1 to {MAX_TIMEOUT_SECONDS}."
+        )));
+    }
+    let reason = reason(body.reason)?;
+    if body.user_id == caller.user_id {
+        return Err(ApiError::bad_request("You cannot ban yourself."));
+    }
+    if body.user_id == room.owner {
+        return Err(ApiError::forbidden(
+            "The room's owner cannot be banned from it.",
+        ));
+    }
+    // Only the owner and admins act against moderators.
+    if m.store.is_moderator(&room.room_id, &body.user_id).await? && role < Role::Owner {
+        return Err(ApiError::forbidden(
+            "Only the room's owner or an admin may ban a moderator.",
+        ));
+    }
+
+    let now = chat_core::time::now_millis();
+    let ban = Ban {
+        user_id: body.user_id.clone(),
+        until: body.duration_seconds.map(|s| now + (s as i64) * 1000),
+        reason: reason.clone(),
+        by: caller.user_id.clone(),
+        at: now,
+    };
+    let previous = m.store.active_ban(&room.room_id, &ban.user_id).await?;
+    m.store.put_ban(&room.room_id, &ban).await?;
+    let disconnected = m
+        .ivs
+        .disconnect_user()
+        .room_identifier(&room.room_arn)
+        .user_id(&ban.user_id)
+        .set_reason(Some(
+            reason
+                .clone()
+                .unwrap_or_else(|| "Banned by a moderator".to_owned()),
+        ))
+        .send()
+        .await;
+    if let Err(err) = disconnected {
+        let restored = match &previous {
+            Some(previous) => m.store.put_ban(&room.room_id, previous).await,
+            None => m.store.delete_ban(&room.room_id, &ban.user_id).await,
+        };
+        if let Err(store_err) = restored {
+            tracing::error!(%store_err, "could not undo a ban whose disconnect failed");
+        }
+        return Err(ivs_error(err));
+    }
+    let action = if ban.until.is_some() {
+        AuditAction::UserTimedOut
+    } else {
+        AuditAction::UserBanned
+    };
+    m.store
+        .append_audit(
+            &room.room_id,
+            &AuditEntry::now(
+                &caller.user_id,
+                action,
+                Some(&ban.user_id),
+                reason.as_deref(),
+            ),
+        )
+        .await?;
+    Ok(json_response(201, &ban_view(&ban)))
+}
+
+pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
+    let (_, room, _) = moderating(req, m).await?;
+    let bans = m.store.active_bans(&room.room_id).await?;
+    Ok(json_response(
+        200,
+        &json!({"bans": bans.iter().map(ban_view).collect::<Vec<_>>()}),
+    ))
+}
+
+pub async fn unban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
+    let (caller, room, _) = moderating(req, m).await?;
+    let user = path_param(req, "userId")?;
+    if m.store.active_ban(&room.room_id, &user).await?.is_none() {
+        return Err(ApiError::not_found(format!(
+            "{user} is not banned from this room."
+        )));
+    }
+    m.store.delete_ban(&room.room_id, &user).await?;
+    m.store
+        .append_audit(
+            &room.room_id,
+            &AuditEntry::now(
+                &caller.user_id,
+                AuditAction::UserUnbanned,
+                Some(&user),
+                None,
+            ),
+        )
+        .await?;
+    Ok(no_content())
+}

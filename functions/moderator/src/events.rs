@@ -1,0 +1,65 @@
+//! Application events (polls, cheers, announcements) sent to everyone in the room.
+
+use std::collections::HashMap;
+
+use chat_core::error::{ApiError, json_response};
+use chat_core::ivs::ivs_error;
+use chat_core::records::{AuditAction, AuditEntry};
+use chat_core::request::json_body;
+use chat_core::store::Store;
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{Moderator, moderating};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EventBody {
+    event_name: String,
+    #[serde(default)]
+    attributes: HashMap<String, String>,
+}
+
+pub async fn send<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
+    let (caller, room, _) = moderating(req, m).await?;
+    let body: EventBody = json_body(req)?;
+    if body.event_name.is_empty() || body.event_name.chars().count() > 100 {
+        return Err(ApiError::bad_request(
+            "eventName must be 1 to 100 characters.",
+        ));
+    }
+    // `aws:` events (deletions, disconnects) mean something to every client: only IVS sends them.
+    if body.event_name.starts_with("aws:") {
+        return Err(ApiError::bad_request(
+            "eventName may not start with 'aws:'.",
+        ));
+    }
+    let size: usize = body.attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if size > 1024 {
+        return Err(ApiError::bad_request(
+            "attributes may come to at most 1 KB.",
+        ));
+    }
+    let sent = m
+        .ivs
+        .send_event()
+        .room_identifier(&room.room_arn)
+        .event_name(&body.event_name)
+        .set_attributes(Some(body.attributes))
+        .send()
+        .await
+        .map_err(ivs_error)?;
+    m.store
+        .append_audit(
+            &room.room_id,
+            &AuditEntry::now(
+                &caller.user_id,
+                AuditAction::EventSent,
+                Some(&body.event_name),
+                None,
+            ),
+        )
+        .await?;
+    Ok(json_response(200, &json!({"id": sent.id()})))
+}

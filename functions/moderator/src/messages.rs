@@ -1,0 +1,46 @@
+//! Deleting a message: every client removes it (IVS broadcasts `aws:DELETE_MESSAGE`).
+
+use chat_core::error::{ApiError, json_response};
+use chat_core::ivs::{is_resource_id, ivs_error};
+use chat_core::records::{AuditAction, AuditEntry};
+use chat_core::request::{path_param, query_param};
+use chat_core::store::Store;
+use lambda_http::{Body, Request, Response};
+use serde_json::json;
+
+use crate::{Moderator, moderating, reason};
+
+pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
+    let (caller, room, _) = moderating(req, m).await?;
+    let message_id = path_param(req, "messageId")?;
+    if !is_resource_id(&message_id) {
+        return Err(ApiError::bad_request(
+            "messageId must be the 12-character id of a message.",
+        ));
+    }
+    let reason = reason(query_param(req, "reason"))?;
+    let deleted = m
+        .ivs
+        .delete_message()
+        .room_identifier(&room.room_arn)
+        .id(&message_id)
+        .set_reason(reason.clone())
+        .send()
+        .await
+        .map_err(ivs_error)?;
+    m.store
+        .append_audit(
+            &room.room_id,
+            &AuditEntry::now(
+                &caller.user_id,
+                AuditAction::MessageDeleted,
+                Some(&message_id),
+                reason.as_deref(),
+            ),
+        )
+        .await?;
+    Ok(json_response(
+        200,
+        &json!({"id": deleted.id(), "messageId": message_id}),
+    ))
+}

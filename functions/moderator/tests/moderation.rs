@@ -1,0 +1,592 @@
+//! The backend end to end, as a team runs it: room-provisioner, token-issuer and moderator
+//! handlers against the IVS Chat emulator (real SDK, real WebSockets) and DynamoDB (moto).
+
+use std::time::Duration;
+
+use chat_core::store::{ChatStore, DynamoStore};
+use chat_core::testing::{MotoServer, api_request, ivs_client, status_and_json};
+use futures_util::StreamExt;
+use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use moderator::Moderator;
+use room_provisioner::Provisioner;
+use serde_json::{Value, json};
+use token_issuer::TokenIssuer;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+const ADMIN: &[(&str, &str)] = &[("sub", "admin-1"), ("cognito:groups", "[admin]")];
+const OWNER: &[(&str, &str)] = &[("sub", "owner-1")];
+const MOD: &[(&str, &str)] = &[("sub", "mod-1")];
+const VIEWER: &[(&str, &str)] = &[("sub", "viewer-1"), ("name", "Vee")];
+
+struct Backend {
+    emu: RunningEmulator,
+    _moto: MotoServer,
+    provisioner: Provisioner<DynamoStore>,
+    issuer: TokenIssuer<DynamoStore>,
+    moderator: Moderator<DynamoStore>,
+}
+
+type Claims<'a> = Option<&'a [(&'a str, &'a str)]>;
+
+impl Backend {
+    async fn start() -> Self {
+        let emu = Emulator::start(EmulatorConfig {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            ..EmulatorConfig::default()
+        })
+        .await
+        .unwrap();
+        let moto = MotoServer::start();
+        let store = ChatStore::new(moto.table("chat").await);
+        let ivs = ivs_client(&emu.endpoint());
+        Self {
+            provisioner: Provisioner {
+                ivs: ivs.clone(),
+                store: store.clone(),
+                review_handler_arn: None,
+                region: "us-east-1".into(),
+            },
+            issuer: TokenIssuer {
+                ivs: ivs.clone(),
+                store: store.clone(),
+            },
+            moderator: Moderator { ivs, store },
+            emu,
+            _moto: moto,
+        }
+    }
+
+    async fn call(
+        &self,
+        route: &str,
+        params: &[(&str, &str)],
+        query: &[(&str, &str)],
+        who: Claims<'_>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let req = api_request(route, params, query, who, body);
+        let response = if route.contains("/tokens") {
+            token_issuer::handle(req, &self.issuer).await
+        } else if route.contains("/events")
+            || route.contains("/messages")
+            || route.contains("/bans")
+            || route.contains("/audit")
+        {
+            moderator::handle(req, &self.moderator).await
+        } else {
+            room_provisioner::handle(req, &self.provisioner).await
+        };
+        status_and_json(response.unwrap())
+    }
+
+    /// A room created by `owner-1`'s admin colleague, owned by the admin, with `mod-1` listed.
+    async fn room_owned_by(&self, owner: Claims<'_>) -> String {
+        let (status, room) = self
+            .call(
+                "POST /rooms",
+                &[],
+                &[],
+                Some(ADMIN),
+                Some(json!({"name": "lobby"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{room}");
+        let id = room["id"].as_str().unwrap().to_owned();
+        if owner != Some(ADMIN) {
+            // Hand the room over to its owner, as an admin provisioning for a streamer would.
+            let mut record = self.provisioner.store.room(&id).await.unwrap().unwrap();
+            record.owner = owner.unwrap()[0].1.to_owned();
+            self.provisioner.store.update_room(&record).await.unwrap();
+        }
+        let (status, _) = self
+            .call(
+                "PUT /rooms/{roomId}/moderators/{userId}",
+                &[("roomId", &id), ("userId", "mod-1")],
+                &[],
+                owner,
+                None,
+            )
+            .await;
+        assert_eq!(status, 200);
+        id
+    }
+
+    async fn connect(
+        &self,
+        room: &str,
+        who: Claims<'_>,
+    ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>
+    {
+        let (status, token) = self
+            .call(
+                "POST /rooms/{roomId}/tokens",
+                &[("roomId", room)],
+                &[],
+                who,
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{token}");
+        let token = token["token"].as_str().unwrap();
+        let mut request = format!("ws://{}", self.emu.addr)
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", token.parse().unwrap());
+        tokio_tungstenite::connect_async(request).await.unwrap().0
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
+    let b = Backend::start().await;
+    let room = b.room_owned_by(Some(OWNER)).await;
+    let mut viewer = b.connect(&room, Some(VIEWER)).await;
+
+    let (status, ban) = b
+        .call(
+            "POST /rooms/{roomId}/bans",
+            &[("roomId", &room)],
+            &[],
+            Some(MOD),
+            Some(json!({"userId": "viewer-1", "durationSeconds": 2, "reason": "spam"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{ban}");
+    assert!(ban["until"].is_string());
+    // The live session ends now: the disconnect event, then a clean close.
+    let mut saw_event = false;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), viewer.next())
+            .await
+            .unwrap()
+        {
+            Some(Ok(Message::Text(text))) => {
+                let frame: Value = serde_json::from_str(text.as_str()).unwrap();
+                saw_event |= frame["EventName"] == "aws:DISCONNECT_USER"
+                    && frame["Attributes"]["UserId"] == "viewer-1";
+            }
+            Some(Ok(Message::Close(frame))) => {
+                assert_eq!(frame.map(|f| u16::from(f.code)), Some(1000));
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(saw_event);
+    let (status, refused) = b
+        .call(
+            "POST /rooms/{roomId}/tokens",
+            &[("roomId", &room)],
+            &[],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("TIMED_OUT"))
+    );
+    let (_, bans) = b
+        .call(
+            "GET /rooms/{roomId}/bans",
+            &[("roomId", &room)],
+            &[],
+            Some(MOD),
+            None,
+        )
+        .await;
+    assert_eq!(bans["bans"][0]["userId"], "viewer-1");
+
+    // The timeout ends by itself.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (status, _) = b
+        .call(
+            "POST /rooms/{roomId}/tokens",
+            &[("roomId", &room)],
+            &[],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // A permanent ban, lifted by the owner.
+    let (status, _) = b
+        .call(
+            "POST /rooms/{roomId}/bans",
+            &[("roomId", &room)],
+            &[],
+            Some(OWNER),
+            Some(json!({"userId": "viewer-1"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, refused) = b
+        .call(
+            "POST /rooms/{roomId}/tokens",
+            &[("roomId", &room)],
+            &[],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("BANNED"))
+    );
+    let (status, _) = b
+        .call(
+            "DELETE /rooms/{roomId}/bans/{userId}",
+            &[("roomId", &room), ("userId", "viewer-1")],
+            &[],
+            Some(OWNER),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = b
+        .call(
+            "POST /rooms/{roomId}/tokens",
+            &[("roomId", &room)],
+            &[],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // Everything is in the audit log, newest first.
+    let (status, audit) = b
+        .call(
+            "GET /rooms/{roomId}/audit",
+            &[("roomId", &room)],
+            &[],
+            Some(MOD),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "USER_UNBANNED",
+            "USER_BANNED",
+            "USER_TIMED_OUT",
+            "MODERATOR_ADDED",
+            "ROOM_CREATED"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_and_deletions_reach_the_room() {
+    let b = Backend::start().await;
+    let room = b.room_owned_by(Some(OWNER)).await;
+    let mut viewer = b.connect(&room, Some(VIEWER)).await;
+    let (status, sent) = b
+        .call(
+            "POST /rooms/{roomId}/events",
+            &[("roomId", &room)],
+            &[],
+            Some(MOD),
+            Some(json!({"eventName": "app:poll", "attributes": {"q": "?"}})),
+        )
+        .await;
+    assert_eq!(status, 200, "{sent}");
+    let (status, _) = b
+        .call(
+            "DELETE /rooms/{roomId}/messages/{messageId}",
+            &[("roomId", &room), ("messageId", "M2YcHkgffEvU")],
+            &[("reason", "spoiler")],
+            Some(OWNER),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut names = Vec::new();
+    while names.len() < 2 {
+        if let Some(Ok(Message::Text(text))) =
+            tokio::time::timeout(Duration::from_secs(5), viewer.next())
+                .await
+                .unwrap()
+        {
+            let frame: Value = serde_json::from_str(text.as_str()).unwrap();
+            names.push(frame["EventName"].as_str().unwrap().to_owned());
+            if frame["EventName"] == "app:poll" {
+                assert_eq!(frame["Id"], sent["id"]);
+            }
+        }
+    }
+    assert_eq!(names, ["app:poll", "aws:DELETE_MESSAGE"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_one_gets_more_power_than_their_role_gives() {
+    let b = Backend::start().await;
+    let room_a = b.room_owned_by(Some(OWNER)).await;
+    let room_b = b.room_owned_by(Some(&[("sub", "owner-2")])).await;
+    // mod-1 moderates room A only; room_owned_by listed mod-1 in B too, so take that back.
+    let (status, _) = b
+        .call(
+            "DELETE /rooms/{roomId}/moderators/{userId}",
+            &[("roomId", &room_b), ("userId", "mod-1")],
+            &[],
+            Some(&[("sub", "owner-2")]),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+
+    let ban = |user: &str| Some(json!({"userId": user}));
+    let cases: Vec<(&str, Vec<(&str, &str)>, Claims, Option<Value>, u16)> = vec![
+        // A viewer moderates nothing and manages nothing.
+        (
+            "POST /rooms/{roomId}/bans",
+            vec![("roomId", &room_a)],
+            Some(VIEWER),
+            ban("someone"),
+            403,
+        ),
+        (
+            "POST /rooms/{roomId}/events",
+            vec![("roomId", &room_a)],
+            Some(VIEWER),
+            Some(json!({"eventName": "x"})),
+            403,
+        ),
+        (
+            "DELETE /rooms/{roomId}/messages/{messageId}",
+            vec![("roomId", &room_a), ("messageId", "M2YcHkgffEvU")],
+            Some(VIEWER),
+            None,
+            403,
+        ),
+        (
+            "GET /rooms/{roomId}/audit",
+            vec![("roomId", &room_a)],
+            Some(VIEWER),
+            None,
+            403,
+        ),
+        (
+            "PATCH /rooms/{roomId}",
+            vec![("roomId", &room_a)],
+            Some(VIEWER),
+            Some(json!({"name": "mine"})),
+            403,
+        ),
+        (
+            "PUT /rooms/{roomId}/moderators/{userId}",
+            vec![("roomId", &room_a), ("userId", "viewer-1")],
+            Some(VIEWER),
+            None,
+            403,
+        ),
+        ("POST /rooms", vec![], Some(VIEWER), Some(json!({})), 403),
+        (
+            "POST /logging-configurations",
+            vec![],
+            Some(OWNER),
+            Some(json!({"destination": {"s3": {"bucketName": "abc"}}})),
+            403,
+        ),
+        // A moderator of room A has no power in room B, and does not manage room A.
+        (
+            "POST /rooms/{roomId}/bans",
+            vec![("roomId", &room_b)],
+            Some(MOD),
+            ban("viewer-1"),
+            403,
+        ),
+        (
+            "POST /rooms/{roomId}/events",
+            vec![("roomId", &room_b)],
+            Some(MOD),
+            Some(json!({"eventName": "x"})),
+            403,
+        ),
+        (
+            "PATCH /rooms/{roomId}",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            Some(json!({"name": "mine"})),
+            403,
+        ),
+        (
+            "PUT /rooms/{roomId}/moderators/{userId}",
+            vec![("roomId", &room_a), ("userId", "viewer-1")],
+            Some(MOD),
+            None,
+            403,
+        ),
+        // Moderators cannot ban moderators, the owner, or themselves.
+        (
+            "POST /rooms/{roomId}/bans",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            ban("owner-1"),
+            403,
+        ),
+        (
+            "POST /rooms/{roomId}/bans",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            ban("mod-1"),
+            400,
+        ),
+        // No identity at all.
+        (
+            "POST /rooms/{roomId}/bans",
+            vec![("roomId", &room_a)],
+            None,
+            ban("viewer-1"),
+            401,
+        ),
+        ("GET /rooms", vec![], None, None, 401),
+        (
+            "POST /rooms/{roomId}/tokens",
+            vec![("roomId", &room_a)],
+            None,
+            None,
+            401,
+        ),
+        // Bad input, clearly refused.
+        (
+            "POST /rooms/{roomId}/events",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            Some(json!({"eventName": "aws:DISCONNECT_USER"})),
+            400,
+        ),
+        (
+            "POST /rooms/{roomId}/events",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            Some(json!({"eventName": ""})),
+            400,
+        ),
+        (
+            "POST /rooms/{roomId}/events",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            Some(json!({"name": "x"})),
+            400,
+        ),
+        (
+            "DELETE /rooms/{roomId}/messages/{messageId}",
+            vec![("roomId", &room_a), ("messageId", "bad")],
+            Some(MOD),
+            None,
+            400,
+        ),
+        (
+            "POST /rooms/{roomId}/bans",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            Some(json!({"userId": "v", "durationSeconds": 0})),
+            400,
+        ),
+        (
+            "POST /rooms/{roomId}/bans",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            Some(json!({"userId": ""})),
+            400,
+        ),
+        (
+            "POST /rooms/{roomId}/bans",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            Some(json!({"userId": "v", "reason": ""})),
+            400,
+        ),
+        (
+            "GET /rooms/{roomId}/audit",
+            vec![("roomId", &room_a)],
+            Some(MOD),
+            None,
+            200,
+        ),
+        (
+            "GET /rooms/{roomId}/bans",
+            vec![("roomId", "AAAAAAAAAAAA")],
+            Some(MOD),
+            None,
+            404,
+        ),
+        (
+            "DELETE /rooms/{roomId}/bans/{userId}",
+            vec![("roomId", &room_a), ("userId", "nobody")],
+            Some(MOD),
+            None,
+            404,
+        ),
+    ];
+    for (route, params, who, body, expected) in cases {
+        let (status, answer) = b.call(route, &params, &[], who, body.clone()).await;
+        assert_eq!(status, expected, "{route} {params:?} {body:?}: {answer}");
+        if expected >= 400 {
+            assert!(answer["error"]["message"].is_string(), "{answer}");
+        }
+    }
+    // The owner may ban a moderator.
+    let (status, _) = b
+        .call(
+            "POST /rooms/{roomId}/bans",
+            &[("roomId", &room_a)],
+            &[],
+            Some(OWNER),
+            ban("mod-1"),
+        )
+        .await;
+    assert_eq!(status, 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_disconnect_leaves_no_ban_behind() {
+    let b = Backend::start().await;
+    let room = b.room_owned_by(Some(OWNER)).await;
+    let broken = Moderator {
+        ivs: ivs_client("http://127.0.0.1:9"),
+        store: b.moderator.store.clone(),
+    };
+    let req = api_request(
+        "POST /rooms/{roomId}/bans",
+        &[("roomId", &room)],
+        &[],
+        Some(MOD),
+        Some(json!({"userId": "viewer-1"})),
+    );
+    let (status, body) = status_and_json(moderator::handle(req, &broken).await.unwrap());
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (502, Some("IVS_ERROR"))
+    );
+    assert_eq!(
+        b.moderator
+            .store
+            .active_ban(&room, "viewer-1")
+            .await
+            .unwrap(),
+        None
+    );
+    let (status, _) = b
+        .call(
+            "POST /rooms/{roomId}/tokens",
+            &[("roomId", &room)],
+            &[],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+}

@@ -1,0 +1,71 @@
+//! A room's moderators: listed by its owner or an admin, stored with the room.
+
+use chat_core::error::{ApiError, json_response, no_content};
+use chat_core::records::{AuditAction, AuditEntry, Moderator};
+use chat_core::request::{caller, path_param, require_manager, room_access, room_id};
+use chat_core::store::Store;
+use lambda_http::{Body, Request, Response};
+use serde_json::json;
+
+use crate::Provisioner;
+
+fn user_id(req: &Request) -> Result<String, ApiError> {
+    let user = path_param(req, "userId")?;
+    if user.is_empty() || user.chars().count() > 128 {
+        return Err(ApiError::bad_request("userId must be 1 to 128 characters."));
+    }
+    Ok(user)
+}
+
+pub async fn add<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response<Body>, ApiError> {
+    let caller = caller(req)?;
+    let room_id = room_id(req)?;
+    let user = user_id(req)?;
+    let (_, role) = room_access(&p.store, &caller, &room_id).await?;
+    require_manager(role)?;
+    let moderator = Moderator {
+        user_id: user.clone(),
+        added_by: caller.user_id.clone(),
+        added_at: chat_core::time::now_millis(),
+    };
+    p.store.add_moderator(&room_id, &moderator).await?;
+    p.store
+        .append_audit(
+            &room_id,
+            &AuditEntry::now(
+                &caller.user_id,
+                AuditAction::ModeratorAdded,
+                Some(&user),
+                None,
+            ),
+        )
+        .await?;
+    Ok(json_response(
+        200,
+        &json!({"roomId": room_id, "userId": user, "role": "moderator"}),
+    ))
+}
+
+pub async fn remove<S: Store>(
+    req: &Request,
+    p: &Provisioner<S>,
+) -> Result<Response<Body>, ApiError> {
+    let caller = caller(req)?;
+    let room_id = room_id(req)?;
+    let user = user_id(req)?;
+    let (_, role) = room_access(&p.store, &caller, &room_id).await?;
+    require_manager(role)?;
+    p.store.remove_moderator(&room_id, &user).await?;
+    p.store
+        .append_audit(
+            &room_id,
+            &AuditEntry::now(
+                &caller.user_id,
+                AuditAction::ModeratorRemoved,
+                Some(&user),
+                None,
+            ),
+        )
+        .await?;
+    Ok(no_content())
+}

@@ -28,6 +28,14 @@ struct Backend {
 }
 
 type Claims<'a> = Option<&'a [(&'a str, &'a str)]>;
+/// route, path parameters, caller, body, expected status
+type Case<'a> = (
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    Claims<'a>,
+    Option<Value>,
+    u16,
+);
 
 impl Backend {
     async fn start() -> Self {
@@ -347,7 +355,7 @@ async fn no_one_gets_more_power_than_their_role_gives() {
     assert_eq!(status, 204);
 
     let ban = |user: &str| Some(json!({"userId": user}));
-    let cases: Vec<(&str, Vec<(&str, &str)>, Claims, Option<Value>, u16)> = vec![
+    let cases: Vec<Case> = vec![
         // A viewer moderates nothing and manages nothing.
         (
             "POST /rooms/{roomId}/bans",

@@ -1,0 +1,427 @@
+//! room-provisioner end to end against the IVS Chat emulator and DynamoDB (moto).
+
+use chat_core::store::{ChatStore, DynamoStore};
+use chat_core::testing::{MotoServer, api_request, ivs_client, status_and_json};
+use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use room_provisioner::{Provisioner, handle};
+use serde_json::{Value, json};
+
+const ADMIN: &[(&str, &str)] = &[("sub", "admin-1"), ("cognito:groups", "[admin]")];
+const VIEWER: &[(&str, &str)] = &[("sub", "viewer-1")];
+const REVIEW: &str = "arn:aws:lambda:us-east-1:123456789012:function:message-review";
+
+struct World {
+    _emu: RunningEmulator,
+    _moto: MotoServer,
+    p: Provisioner<DynamoStore>,
+    ivs: aws_sdk_ivschat::Client,
+}
+
+async fn world() -> World {
+    let emu = Emulator::start(EmulatorConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let moto = MotoServer::start();
+    let ivs = ivs_client(&emu.endpoint());
+    let p = Provisioner {
+        ivs: ivs.clone(),
+        store: ChatStore::new(moto.table("chat").await),
+        review_handler_arn: Some(REVIEW.into()),
+        region: "us-east-1".into(),
+    };
+    World {
+        _emu: emu,
+        _moto: moto,
+        p,
+        ivs,
+    }
+}
+
+impl World {
+    async fn call(
+        &self,
+        route: &str,
+        params: &[(&str, &str)],
+        query: &[(&str, &str)],
+        who: Option<&[(&str, &str)]>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        status_and_json(
+            handle(api_request(route, params, query, who, body), &self.p)
+                .await
+                .unwrap(),
+        )
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rooms_are_created_with_the_review_handler_and_recorded() {
+    let w = world().await;
+    let policy = json!({"blockedTerms": ["spoiler*"], "profanity": "strict", "slowModeSeconds": 5});
+    let (status, room) = w
+        .call("POST /rooms", &[], &[], Some(ADMIN), Some(json!({"name": "launch", "maximumMessageLength": 300, "tags": {"team": "live"}, "policy": policy})))
+        .await;
+    assert_eq!(status, 201, "{room}");
+    let id = room["id"].as_str().unwrap();
+    assert_eq!(room["owner"], "admin-1");
+    assert_eq!(room["messageReviewHandler"]["uri"], REVIEW);
+    assert_eq!(room["maximumMessageLength"], 300);
+    assert_eq!(room["policy"]["profanity"], "strict");
+    // IVS has it as we said.
+    let ivs_room = w
+        .ivs
+        .get_room()
+        .identifier(room["arn"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ivs_room.message_review_handler().unwrap().uri(),
+        Some(REVIEW)
+    );
+    assert_eq!(ivs_room.tags().unwrap()["team"], "live");
+    // Anyone signed in may read it, and sees their role.
+    let (status, got) = w
+        .call(
+            "GET /rooms/{roomId}",
+            &[("roomId", id)],
+            &[],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!((status, got["role"].as_str()), (200, Some("viewer")));
+    assert_eq!(got["policy"]["blockedTerms"][0], "spoiler*");
+
+    // Changes: IVS settings and the policy.
+    let (status, updated) = w
+        .call("PATCH /rooms/{roomId}", &[("roomId", id)], &[], Some(ADMIN), Some(json!({"name": "launch-2", "maximumMessageRatePerSecond": 5, "policy": {"profanity": "off"}})))
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["name"], "launch-2");
+    assert_eq!(updated["maximumMessageRatePerSecond"], 5);
+    assert_eq!(updated["policy"]["profanity"], "off");
+    assert_eq!(w.p.store.room(id).await.unwrap().unwrap().name, "launch-2");
+
+    // Refused changes change nothing.
+    for body in [
+        json!({"policy": {"slowModeSeconds": 999_999}}),
+        json!({"policy": {"profanity": "extreme"}}),
+        json!({"maximumMessageLength": 501}),
+        json!({"name": "has space"}),
+        json!({"owner": "viewer-1"}),
+        json!({"tags": {"a": "b"}}),
+    ] {
+        let (status, answer) = w
+            .call(
+                "PATCH /rooms/{roomId}",
+                &[("roomId", id)],
+                &[],
+                Some(ADMIN),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}: {answer}");
+    }
+    let (status, _) = w
+        .call(
+            "PATCH /rooms/{roomId}",
+            &[("roomId", id)],
+            &[],
+            Some(VIEWER),
+            Some(json!({"name": "x"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        w.p.store
+            .room(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .policy
+            .unwrap()
+            .profanity,
+        chat_core::policy::ProfanityLevel::Off
+    );
+
+    // Tags.
+    let (status, tags) = w
+        .call(
+            "POST /rooms/{roomId}/tags",
+            &[("roomId", id)],
+            &[],
+            Some(ADMIN),
+            Some(json!({"tags": {"env": "prod"}})),
+        )
+        .await;
+    assert_eq!((status, tags["tags"]["env"].as_str()), (200, Some("prod")));
+    let (status, _) = w
+        .call(
+            "DELETE /rooms/{roomId}/tags",
+            &[("roomId", id)],
+            &[("keys", "env,team")],
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = w
+        .call(
+            "DELETE /rooms/{roomId}/tags",
+            &[("roomId", id)],
+            &[],
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+
+    // Deleting removes it from IVS and every record of it.
+    let (status, _) = w
+        .call(
+            "DELETE /rooms/{roomId}",
+            &[("roomId", id)],
+            &[],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = w
+        .call(
+            "DELETE /rooms/{roomId}",
+            &[("roomId", id)],
+            &[],
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert!(
+        w.ivs
+            .get_room()
+            .identifier(room["arn"].as_str().unwrap())
+            .send()
+            .await
+            .is_err()
+    );
+    assert_eq!(w.p.store.room(id).await.unwrap(), None);
+    let (status, _) = w
+        .call(
+            "GET /rooms/{roomId}",
+            &[("roomId", id)],
+            &[],
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_page_through_ivs() {
+    let w = world().await;
+    for i in 0..3 {
+        let (status, _) = w
+            .call(
+                "POST /rooms",
+                &[],
+                &[],
+                Some(ADMIN),
+                Some(json!({"name": format!("r{i}")})),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    let (status, first) = w
+        .call("GET /rooms", &[], &[("limit", "2")], Some(VIEWER), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(first["rooms"].as_array().unwrap().len(), 2);
+    let token = first["nextToken"].as_str().unwrap();
+    let (_, second) = w
+        .call(
+            "GET /rooms",
+            &[],
+            &[("limit", "2"), ("nextToken", token)],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!(second["rooms"].as_array().unwrap().len(), 1);
+    assert!(second["nextToken"].is_null());
+    for limit in ["0", "51", "ten"] {
+        let (status, _) = w
+            .call("GET /rooms", &[], &[("limit", limit)], Some(VIEWER), None)
+            .await;
+        assert_eq!(status, 400, "{limit}");
+    }
+    let (status, _) = w
+        .call(
+            "GET /rooms",
+            &[],
+            &[("nextToken", "forged")],
+            Some(VIEWER),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400, "IVS refuses the token: a clear 400");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_configurations_are_for_admins() {
+    let w = world().await;
+    let (status, config) = w
+        .call(
+            "POST /logging-configurations",
+            &[],
+            &[],
+            Some(ADMIN),
+            Some(json!({"name": "archive", "destination": {"s3": {"bucketName": "chat-archive"}}})),
+        )
+        .await;
+    assert_eq!(status, 201, "{config}");
+    let id = config["id"].as_str().unwrap();
+    assert_eq!(config["state"], "ACTIVE");
+    assert_eq!(config["destination"]["s3"]["bucketName"], "chat-archive");
+    let (status, _) = w
+        .call("GET /logging-configurations", &[], &[], Some(VIEWER), None)
+        .await;
+    assert_eq!(status, 403);
+    let (status, list) = w
+        .call("GET /logging-configurations", &[], &[], Some(ADMIN), None)
+        .await;
+    assert_eq!(
+        (status, list["loggingConfigurations"][0]["id"].as_str()),
+        (200, Some(id))
+    );
+    let (status, updated) = w
+        .call(
+            "PATCH /logging-configurations/{id}",
+            &[("id", id)],
+            &[],
+            Some(ADMIN),
+            Some(json!({"destination": {"firehose": {"deliveryStreamName": "chat"}}})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        updated["destination"]["firehose"]["deliveryStreamName"],
+        "chat"
+    );
+
+    // Attached to a room, it cannot be deleted (409); detached, it can.
+    let (_, room) = w
+        .call(
+            "POST /rooms",
+            &[],
+            &[],
+            Some(ADMIN),
+            Some(json!({"loggingConfigurationIds": [id]})),
+        )
+        .await;
+    assert_eq!(room["loggingConfigurationIds"][0], id);
+    let (status, conflict) = w
+        .call(
+            "DELETE /logging-configurations/{id}",
+            &[("id", id)],
+            &[],
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, conflict["error"]["code"].as_str()),
+        (409, Some("CONFLICT"))
+    );
+    let room_id = room["id"].as_str().unwrap();
+    let (status, _) = w
+        .call(
+            "PATCH /rooms/{roomId}",
+            &[("roomId", room_id)],
+            &[],
+            Some(ADMIN),
+            Some(json!({"loggingConfigurationIds": []})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = w
+        .call(
+            "DELETE /logging-configurations/{id}",
+            &[("id", id)],
+            &[],
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = w
+        .call(
+            "GET /logging-configurations/{id}",
+            &[("id", id)],
+            &[],
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    for body in [
+        json!({}),
+        json!({"destination": {}}),
+        json!({"destination": {"s3": {"bucketName": "A"}}}),
+        json!({"destination": {"ftp": {}}}),
+    ] {
+        let (status, answer) = w
+            .call(
+                "POST /logging-configurations",
+                &[],
+                &[],
+                Some(ADMIN),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}: {answer}");
+    }
+    let (status, _) = w
+        .call(
+            "GET /logging-configurations/{id}",
+            &[("id", "short")],
+            &[],
+            Some(ADMIN),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_that_cannot_be_recorded_is_not_left_in_ivs() {
+    let w = world().await;
+    // A store whose table does not exist: every write fails.
+    let moto = MotoServer::start();
+    let broken = Provisioner {
+        ivs: w.ivs.clone(),
+        store: ChatStore::new(DynamoStore::new(moto.client(), "no-such-table")),
+        review_handler_arn: None,
+        region: "us-east-1".into(),
+    };
+    let req = api_request(
+        "POST /rooms",
+        &[],
+        &[],
+        Some(ADMIN),
+        Some(json!({"name": "orphan"})),
+    );
+    let (status, body) = status_and_json(handle(req, &broken).await.unwrap());
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (500, Some("STORE_UNAVAILABLE"))
+    );
+    let rooms = w.ivs.list_rooms().send().await.unwrap();
+    assert!(rooms.rooms().is_empty(), "the IVS room was deleted again");
+}

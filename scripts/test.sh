@@ -12,6 +12,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 
+step "template.yaml (cfn-lint) and sample events"
+bash scripts/lint-template.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

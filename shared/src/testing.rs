@@ -1,6 +1,7 @@
-//! Test support (feature `testing`): a real DynamoDB-compatible server on loopback — moto's
-//! server, installed by the test command into the workspace's `.venv` — and a fresh table in
-//! the single-table layout.
+//! Test support (feature `testing`): the IVS Chat emulator on a free port, a real
+//! DynamoDB-compatible server on loopback — moto's server, installed by the test command into
+//! the workspace's `.venv` — with a fresh table in the single-table layout, API Gateway
+//! requests as the JWT authorizer passes them on, and the sample events of `events/`.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -212,4 +213,39 @@ pub fn ivs_client(endpoint: &str) -> aws_sdk_ivschat::Client {
         .endpoint_url(endpoint)
         .build();
     aws_sdk_ivschat::Client::from_conf(config)
+}
+
+/// The IVS Chat emulator, in memory, on a free loopback port.
+pub async fn emulator() -> ivschat_emulator::RunningEmulator {
+    ivschat_emulator::Emulator::start(ivschat_emulator::EmulatorConfig {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        ..ivschat_emulator::EmulatorConfig::default()
+    })
+    .await
+    .expect("the emulator starts")
+}
+
+/// The sample events of `events/<function>/`, by file name, parsed as the runtime parses them.
+pub fn sample_events(function: &str) -> Vec<(String, lambda_http::Request)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../events")
+        .join(function);
+    let mut out: Vec<(String, lambda_http::Request)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let request = lambda_http::request::from_str(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (
+                path.file_name()
+                    .expect("file")
+                    .to_string_lossy()
+                    .into_owned(),
+                request,
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }

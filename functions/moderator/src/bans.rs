@@ -4,7 +4,7 @@
 
 use chat_core::error::{ApiError, json_response, no_content};
 use chat_core::ivs::ivs_error;
-use chat_core::records::{AuditAction, AuditEntry, Ban};
+use chat_core::records::{AuditAction, Ban};
 use chat_core::request::{json_body, path_param};
 use chat_core::role::Role;
 use chat_core::store::Store;
@@ -104,14 +104,12 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
         AuditAction::UserBanned
     };
     m.store
-        .append_audit(
+        .audit_now(
             &room.room_id,
-            &AuditEntry::now(
-                &caller.user_id,
-                action,
-                Some(&ban.user_id),
-                reason.as_deref(),
-            ),
+            &caller.user_id,
+            action,
+            Some(&ban.user_id),
+            reason.as_deref(),
         )
         .await?;
     Ok(json_response(201, &ban_view(&ban)))
@@ -136,14 +134,12 @@ pub async fn unban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response
     }
     m.store.delete_ban(&room.room_id, &user).await?;
     m.store
-        .append_audit(
+        .audit_now(
             &room.room_id,
-            &AuditEntry::now(
-                &caller.user_id,
-                AuditAction::UserUnbanned,
-                Some(&user),
-                None,
-            ),
+            &caller.user_id,
+            AuditAction::UserUnbanned,
+            Some(&user),
+            None,
         )
         .await?;
     Ok(no_content())

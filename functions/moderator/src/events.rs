@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chat_core::error::{ApiError, json_response};
 use chat_core::ivs::ivs_error;
-use chat_core::records::{AuditAction, AuditEntry};
+use chat_core::records::AuditAction;
 use chat_core::request::json_body;
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
@@ -51,14 +51,12 @@ pub async fn send<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
         .await
         .map_err(ivs_error)?;
     m.store
-        .append_audit(
+        .audit_now(
             &room.room_id,
-            &AuditEntry::now(
-                &caller.user_id,
-                AuditAction::EventSent,
-                Some(&body.event_name),
-                None,
-            ),
+            &caller.user_id,
+            AuditAction::EventSent,
+            Some(&body.event_name),
+            None,
         )
         .await?;
     Ok(json_response(200, &json!({"id": sent.id()})))

@@ -2,7 +2,7 @@
 
 use chat_core::error::{ApiError, json_response};
 use chat_core::ivs::{is_resource_id, ivs_error};
-use chat_core::records::{AuditAction, AuditEntry};
+use chat_core::records::AuditAction;
 use chat_core::request::{path_param, query_param};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
@@ -29,14 +29,12 @@ pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Respons
         .await
         .map_err(ivs_error)?;
     m.store
-        .append_audit(
+        .audit_now(
             &room.room_id,
-            &AuditEntry::now(
-                &caller.user_id,
-                AuditAction::MessageDeleted,
-                Some(&message_id),
-                reason.as_deref(),
-            ),
+            &caller.user_id,
+            AuditAction::MessageDeleted,
+            Some(&message_id),
+            reason.as_deref(),
         )
         .await?;
     Ok(json_response(

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use chat_core::store::{ChatStore, DynamoStore};
-use chat_core::testing::{MotoServer, api_request, ivs_client, status_and_json};
+use chat_core::testing::{MotoServer, api_request, emulator, ivs_client, status_and_json};
 use futures_util::StreamExt;
-use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use ivschat_emulator::RunningEmulator;
 use moderator::Moderator;
 use room_provisioner::Provisioner;
 use serde_json::{Value, json};
@@ -39,12 +39,7 @@ type Case<'a> = (
 
 impl Backend {
     async fn start() -> Self {
-        let emu = Emulator::start(EmulatorConfig {
-            bind: "127.0.0.1:0".parse().unwrap(),
-            ..EmulatorConfig::default()
-        })
-        .await
-        .unwrap();
+        let emu = emulator().await;
         let moto = MotoServer::start();
         let store = ChatStore::new(moto.table("chat").await);
         let ivs = ivs_client(&emu.endpoint());

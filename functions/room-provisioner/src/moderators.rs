@@ -1,7 +1,7 @@
 //! A room's moderators: listed by its owner or an admin, stored with the room.
 
 use chat_core::error::{ApiError, json_response, no_content};
-use chat_core::records::{AuditAction, AuditEntry, Moderator};
+use chat_core::records::{AuditAction, Moderator};
 use chat_core::request::{caller, path_param, require_manager, room_access, room_id};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
@@ -30,14 +30,12 @@ pub async fn add<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response
     };
     p.store.add_moderator(&room_id, &moderator).await?;
     p.store
-        .append_audit(
+        .audit_now(
             &room_id,
-            &AuditEntry::now(
-                &caller.user_id,
-                AuditAction::ModeratorAdded,
-                Some(&user),
-                None,
-            ),
+            &caller.user_id,
+            AuditAction::ModeratorAdded,
+            Some(&user),
+            None,
         )
         .await?;
     Ok(json_response(
@@ -57,14 +55,12 @@ pub async fn remove<S: Store>(
     require_manager(role)?;
     p.store.remove_moderator(&room_id, &user).await?;
     p.store
-        .append_audit(
+        .audit_now(
             &room_id,
-            &AuditEntry::now(
-                &caller.user_id,
-                AuditAction::ModeratorRemoved,
-                Some(&user),
-                None,
-            ),
+            &caller.user_id,
+            AuditAction::ModeratorRemoved,
+            Some(&user),
+            None,
         )
         .await?;
     Ok(no_content())

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use aws_sdk_ivschat::types::{FallbackResult, MessageReviewHandler};
 use chat_core::error::{ApiError, json_response, no_content};
-use chat_core::identity::Caller;
 use chat_core::ivs::{ivs_error, logging_configuration_arn};
 use chat_core::policy::ModerationPolicy;
-use chat_core::records::{AuditAction, AuditEntry, RoomRecord};
+use chat_core::records::{AuditAction, RoomRecord};
 use chat_core::request::{caller, json_body, require_admin, require_manager, room_access, room_id};
 use chat_core::store::{Store, StoreError};
 use lambda_http::{Body, Request, Response};
@@ -110,21 +109,6 @@ fn room_view(
     })
 }
 
-async fn audit<S: Store>(
-    p: &Provisioner<S>,
-    room_id: &str,
-    caller: &Caller,
-    action: AuditAction,
-    target: Option<&str>,
-) -> Result<(), ApiError> {
-    Ok(p.store
-        .append_audit(
-            room_id,
-            &AuditEntry::now(&caller.user_id, action, target, None),
-        )
-        .await?)
-}
-
 pub async fn create<S: Store>(
     req: &Request,
     p: &Provisioner<S>,
@@ -159,13 +143,15 @@ pub async fn create<S: Store>(
     record.policy = body.policy;
     let recorded = async {
         p.store.create_room(&record).await?;
-        audit(p, id, &caller, AuditAction::RoomCreated, None).await
+        p.store
+            .audit_now(id, &caller.user_id, AuditAction::RoomCreated, None, None)
+            .await
     };
     if let Err(err) = recorded.await {
         // Leave no IVS room without its record.
         let _ = p.ivs.delete_room().identifier(arn).send().await;
         let _ = p.store.delete_room(id).await;
-        return Err(err);
+        return Err(err.into());
     }
     let view = p
         .ivs
@@ -281,7 +267,9 @@ pub async fn update<S: Store>(
     } else {
         AuditAction::RoomUpdated
     };
-    audit(p, &room_id, &caller, action, None).await?;
+    p.store
+        .audit_now(&room_id, &caller.user_id, action, None, None)
+        .await?;
     let view = p
         .ivs
         .get_room()

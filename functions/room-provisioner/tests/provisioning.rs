@@ -1,8 +1,8 @@
 //! room-provisioner end to end against the IVS Chat emulator and DynamoDB (moto).
 
 use chat_core::store::{ChatStore, DynamoStore};
-use chat_core::testing::{MotoServer, api_request, ivs_client, status_and_json};
-use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use chat_core::testing::{MotoServer, api_request, emulator, ivs_client, status_and_json};
+use ivschat_emulator::RunningEmulator;
 use room_provisioner::{Provisioner, handle};
 use serde_json::{Value, json};
 
@@ -18,12 +18,7 @@ struct World {
 }
 
 async fn world() -> World {
-    let emu = Emulator::start(EmulatorConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap();
+    let emu = emulator().await;
     let moto = MotoServer::start();
     let ivs = ivs_client(&emu.endpoint());
     let p = Provisioner {

@@ -19,8 +19,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chat_core::records::RoomRecord;
 use chat_core::store::{ChatStore, EmbeddedStore};
-use chat_core::testing::{api_request, ivs_client};
-use ivschat_emulator::{Emulator, EmulatorConfig};
+use chat_core::testing::{api_request, emulator, ivs_client};
 use serde_json::json;
 use token_issuer::{TokenIssuer, handle};
 use tokio::sync::{Mutex, mpsc};
@@ -85,9 +84,7 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let emu = Emulator::start(EmulatorConfig { bind: "127.0.0.1:0".parse().unwrap(), ..EmulatorConfig::default() })
-            .await
-            .unwrap();
+        let emu = emulator().await;
         let ivs = ivs_client(&emu.endpoint());
         let room = ivs.create_room().send().await.unwrap();
         let room_id = room.id().unwrap().to_owned();

@@ -3,8 +3,8 @@
 
 use chat_core::records::{Ban, Moderator, RoomRecord};
 use chat_core::store::{ChatStore, DynamoStore};
-use chat_core::testing::{MotoServer, api_request, ivs_client, status_and_json};
-use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use chat_core::testing::{MotoServer, api_request, emulator, ivs_client, status_and_json};
+use ivschat_emulator::RunningEmulator;
 use serde_json::json;
 use token_issuer::{TokenIssuer, handle};
 
@@ -20,12 +20,7 @@ struct World {
 }
 
 async fn world() -> World {
-    let emu = Emulator::start(EmulatorConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap();
+    let emu = emulator().await;
     let moto = MotoServer::start();
     let store = ChatStore::new(moto.table("chat").await);
     let ivs = ivs_client(&emu.endpoint());

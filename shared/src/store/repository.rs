@@ -216,6 +216,19 @@ impl<S: Store> ChatStore<S> {
         self.store.put(item, Condition::Always).await
     }
 
+    /// Records a moderation action taken now.
+    pub async fn audit_now(
+        &self,
+        room_id: &str,
+        actor: &str,
+        action: crate::records::AuditAction,
+        target: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.append_audit(room_id, &AuditEntry::now(actor, action, target, reason))
+            .await
+    }
+
     /// Newest entries first, `limit` at a time; `before` is a previous page's `next`.
     pub async fn audit(
         &self,

@@ -7,8 +7,8 @@
 //! Run: `cargo bench -p ivschat-emulator --bench control_plane` (`BENCH_SECS` sets the load
 //! duration, default 5). The emulator runs as its own process so its memory is its own.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -18,52 +18,10 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
+use support::Emulator;
 
 const CLIENTS: usize = 32;
 const ROOMS: usize = 10_000;
-
-struct Emulator {
-    child: Child,
-    addr: String,
-}
-
-impl Emulator {
-    fn spawn() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ivschat-emulator"))
-            .args(["--bind", "127.0.0.1:0", "--max-rooms", "100000"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("emulator binary runs");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout piped"))
-            .read_line(&mut line)
-            .expect("emulator prints its address");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .expect("listening line")
-            .to_owned();
-        Self { child, addr }
-    }
-
-    fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn connect(addr: &str) -> SendRequest<Full<Bytes>> {
     let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
@@ -112,7 +70,7 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5);
-    let emu = Emulator::spawn();
+    let emu = Emulator::spawn(&["--max-rooms", "100000"]);
     let addr = emu.addr.clone();
     let rss_empty = emu.rss_kib();
     rt.block_on(async move {

@@ -9,8 +9,8 @@
 //! `1000,5000,10000`) and `FANOUT_SECS` (default 10). The emulator runs as its own process
 //! (bench profile); this process is the load, so both share the machine's cores.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -18,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use serde_json::json;
+use support::Emulator;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_tungstenite::MaybeTlsStream;
@@ -25,71 +26,6 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const RATE: u64 = 100;
-
-struct Emulator {
-    child: Child,
-    addr: String,
-}
-
-impl Emulator {
-    fn spawn() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ivschat-emulator"))
-            .args(["--bind", "127.0.0.1:0"])
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("emulator binary runs");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("listening line");
-        let addr = line
-            .trim()
-            .trim_start_matches("listening on http://")
-            .to_owned();
-        Self { child, addr }
-    }
-
-    fn proc_field(&self, file: &str, key: &str) -> u64 {
-        let text = std::fs::read_to_string(format!("/proc/{}/{file}", self.child.id()))
-            .unwrap_or_default();
-        text.lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0)
-    }
-
-    fn rss_kib(&self) -> u64 {
-        self.proc_field("status", "VmRSS:")
-    }
-
-    /// User + system CPU time of the emulator, in clock ticks.
-    fn cpu_ticks(&self) -> u64 {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        let fields: Vec<&str> = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        fields
-            .get(11)
-            .and_then(|u| u.parse::<u64>().ok())
-            .unwrap_or(0)
-            + fields
-                .get(12)
-                .and_then(|s| s.parse::<u64>().ok())
-                .unwrap_or(0)
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// One keep-alive connection for the set-up calls (CreateRoom, CreateChatToken).
 mod control_plane {
@@ -386,7 +322,7 @@ fn main() {
     );
     for clients in counts {
         // A fresh emulator per round, so memory per connection is measured from a clean start.
-        let emu = Emulator::spawn();
+        let emu = Emulator::spawn(&[]);
         let r = runtime.block_on(round(&emu, clients, secs));
         let rate = r.delivered as f64 / r.span.as_secs_f64().max(1e-9);
         println!(

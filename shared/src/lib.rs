@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod identity;
 pub mod ivs;
+pub mod moderation;
 pub mod policy;
 pub mod records;
 pub mod request;

@@ -1,0 +1,154 @@
+//! The rooms' `messageReviewHandler`: IVS sends every message here and gives the answer 200 ms.
+//! Moderators, owners and admins are exempt (their role rides in the token's attributes: no
+//! store read); everyone else's message goes through the room's compiled policy, then slow
+//! mode (one conditional write). Every refusal and every mask is written to the audit log.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use chat_core::moderation::{CompiledPolicy, Verdict, review};
+use chat_core::policy::ModerationPolicy;
+use chat_core::records::AuditAction;
+use chat_core::review::{ReviewRequest, ReviewResponse};
+use chat_core::role::Role;
+use chat_core::store::{ChatStore, SlowMode, Store};
+use lambda_runtime::{Error, LambdaEvent};
+
+/// How long an instance trusts its copy of a room's policy.
+pub const POLICY_CACHE_TTL: Duration = Duration::from_secs(5);
+/// The actor named in the audit log for the handler's decisions.
+const ACTOR: &str = "message-review";
+
+pub struct Reviewer<S> {
+    store: ChatStore<S>,
+    default_policy: Arc<CompiledPolicy>,
+    cache: Mutex<HashMap<String, (Instant, Arc<CompiledPolicy>)>>,
+}
+
+impl<S: Store> Reviewer<S> {
+    pub fn new(store: ChatStore<S>, default_policy: ModerationPolicy) -> Self {
+        Self {
+            store,
+            default_policy: Arc::new(CompiledPolicy::new(default_policy)),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The room's compiled policy: cached per instance for a few seconds; the default when
+    /// the room has none (or the store cannot be read: the review must still answer).
+    async fn policy(&self, room_id: &str) -> Arc<CompiledPolicy> {
+        let cached = self
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(room_id)
+            .cloned();
+        if let Some((at, policy)) = cached
+            && at.elapsed() < POLICY_CACHE_TTL
+        {
+            return policy;
+        }
+        let policy = match self.store.room(room_id).await {
+            Ok(Some(room)) => match room.policy {
+                Some(policy) => Arc::new(CompiledPolicy::new(policy)),
+                None => self.default_policy.clone(),
+            },
+            Ok(None) => self.default_policy.clone(),
+            Err(err) => {
+                tracing::error!(%err, room_id, "room policy unavailable; applying the default");
+                return self.default_policy.clone();
+            }
+        };
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(room_id.to_owned(), (Instant::now(), policy.clone()));
+        policy
+    }
+}
+
+pub async fn handle<S: Store>(
+    event: LambdaEvent<ReviewRequest>,
+    reviewer: &Reviewer<S>,
+) -> Result<ReviewResponse, Error> {
+    Ok(review_message(event.payload, reviewer).await)
+}
+
+/// The verdict on one message, in the IVS review contract.
+pub async fn review_message<S: Store>(
+    req: ReviewRequest,
+    reviewer: &Reviewer<S>,
+) -> ReviewResponse {
+    let exempt = req
+        .sender
+        .attributes
+        .get("role")
+        .and_then(|r| Role::parse(r))
+        .is_some_and(Role::moderates);
+    if exempt {
+        return ReviewResponse::allow(req.content, req.attributes);
+    }
+    let room_id = req
+        .room_arn
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let policy = reviewer.policy(&room_id).await;
+    let user = req.sender.user_id.clone();
+    match review(&policy, &req.content) {
+        Verdict::Deny { rule } => {
+            audit(
+                reviewer,
+                &room_id,
+                AuditAction::MessageDenied,
+                &user,
+                rule.reason(),
+            )
+            .await;
+            ReviewResponse::deny(req.content, rule.reason())
+        }
+        Verdict::Allow { content, masked } => {
+            let seconds = policy.policy().slow_mode_seconds;
+            if seconds > 0 && !room_id.is_empty() {
+                match reviewer.store.slow_mode(&room_id, &user, seconds).await {
+                    Ok(SlowMode::Wait) => return ReviewResponse::deny(req.content, "SLOW_MODE"),
+                    Ok(SlowMode::Allowed) => {}
+                    // Slow mode is a courtesy: a store outage must not silence the room.
+                    Err(err) => tracing::error!(%err, "slow mode unavailable"),
+                }
+            }
+            if let Some(rule) = masked.first() {
+                audit(
+                    reviewer,
+                    &room_id,
+                    AuditAction::MessageMasked,
+                    &user,
+                    rule.reason(),
+                )
+                .await;
+            }
+            ReviewResponse::allow(content, req.attributes)
+        }
+    }
+}
+
+async fn audit<S: Store>(
+    reviewer: &Reviewer<S>,
+    room_id: &str,
+    action: AuditAction,
+    user: &str,
+    reason: &str,
+) {
+    if room_id.is_empty() {
+        return;
+    }
+    if let Err(err) = reviewer
+        .store
+        .audit_now(room_id, ACTOR, action, Some(user), Some(reason))
+        .await
+    {
+        tracing::error!(%err, "audit entry not written");
+    }
+}

@@ -95,7 +95,11 @@ fn main() {
         let binary = std::env::var("LAMBDA_BINARY").map(PathBuf::from).unwrap_or_else(|_| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/release/token-issuer")
         });
-        let event = serde_json::to_string(&json!({
+        // Another function's cold start: LAMBDA_BINARY, its event in LAMBDA_EVENT, and what
+        // its answer contains in LAMBDA_EXPECT.
+        let expect = std::env::var("LAMBDA_EXPECT").unwrap_or_else(|_| "\"statusCode\":200".to_owned());
+        let custom_event = std::env::var("LAMBDA_EVENT").ok().map(|path| std::fs::read_to_string(path).expect("LAMBDA_EVENT is readable"));
+        let event = custom_event.unwrap_or_else(|| serde_json::to_string(&json!({
             "version": "2.0", "routeKey": "POST /rooms/{roomId}/tokens", "rawPath": format!("/rooms/{room_id}/tokens"), "rawQueryString": "",
             "headers": {"content-type": "application/json"}, "pathParameters": {"roomId": room_id},
             "requestContext": {"accountId": "123456789012", "apiId": "api", "domainName": "api.example.com", "requestId": "r", "routeKey": "POST /rooms/{roomId}/tokens", "stage": "$default", "time": "", "timeEpoch": 0,
@@ -103,7 +107,7 @@ fn main() {
                 "authorizer": {"jwt": {"claims": {"sub": "viewer-1"}, "scopes": null}}},
             "body": "{}", "isBase64Encoded": false
         }))
-        .unwrap();
+        .unwrap());
         let mut inits = Vec::new();
         let mut firsts = Vec::new();
         let runs = 10;
@@ -127,7 +131,7 @@ fn main() {
                 let mut child = tokio::process::Command::new(&binary)
                     .env_clear()
                     .env("AWS_LAMBDA_RUNTIME_API", &runtime_api)
-                    .env("AWS_LAMBDA_FUNCTION_NAME", "token-issuer")
+                    .env("AWS_LAMBDA_FUNCTION_NAME", binary.file_name().unwrap_or_default())
                     .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
                     .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
                     .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
@@ -148,7 +152,7 @@ fn main() {
                             init.get_or_insert(at - started);
                         }
                         Seen::Responded(at, body) => {
-                            assert!(body.contains("\"statusCode\":200"), "{body}");
+                            assert!(body.contains(&expect), "{body}");
                             break at - started;
                         }
                     }
@@ -177,7 +181,7 @@ fn main() {
         }
         latencies.sort();
 
-        println!("== token-issuer ==");
+        println!("== {} ==", binary.file_name().unwrap_or_default().to_string_lossy());
         if binary.exists() {
             println!(
                 "cold start ({runs} runs, {}): to init done (first poll) min {:?} p50 {:?}; to first handled event min {:?} p50 {:?} max {:?}",

@@ -1,13 +1,14 @@
 //! The rooms' `messageReviewHandler`: IVS sends every message here and gives the answer 200 ms.
 //! Moderators, owners and admins are exempt (their role rides in the token's attributes: no
-//! store read); everyone else's message goes through the room's compiled policy, then slow
-//! mode (one conditional write). Every refusal and every mask is written to the audit log.
+//! store read); everyone else's message goes through the room's compiled policy, then the
+//! repeated-message check (the user's previous message, kept for the policy's window), then
+//! slow mode (one conditional write). Every refusal and every mask is written to the audit log.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use chat_core::moderation::{CompiledPolicy, Verdict, review};
+use chat_core::moderation::{CompiledPolicy, Verdict, fingerprint, review};
 use chat_core::policy::ModerationPolicy;
 use chat_core::records::AuditAction;
 use chat_core::review::{ReviewRequest, ReviewResponse};
@@ -110,6 +111,28 @@ pub async fn review_message<S: Store>(
             ReviewResponse::deny(req.content, rule.reason())
         }
         Verdict::Allow { content, masked } => {
+            let window = policy.policy().spam.duplicate_window_seconds;
+            if window > 0 && !room_id.is_empty() {
+                match reviewer
+                    .store
+                    .repeated_message(&room_id, &user, &fingerprint(&req.content), window)
+                    .await
+                {
+                    Ok(true) => {
+                        audit(
+                            reviewer,
+                            &room_id,
+                            AuditAction::MessageDenied,
+                            &user,
+                            "DUPLICATE_MESSAGE",
+                        )
+                        .await;
+                        return ReviewResponse::deny(req.content, "DUPLICATE_MESSAGE");
+                    }
+                    Ok(false) => {}
+                    Err(err) => tracing::error!(%err, "repeat check unavailable"),
+                }
+            }
             let seconds = policy.policy().slow_mode_seconds;
             if seconds > 0 && !room_id.is_empty() {
                 match reviewer.store.slow_mode(&room_id, &user, seconds).await {

@@ -41,8 +41,9 @@ async fn sample_events_get_their_verdicts() {
     room.policy = Some(spoiler_policy());
     store.create_room(&room).await.unwrap();
     let reviewer = Reviewer::new(store.clone(), ModerationPolicy::default());
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/message-review");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
+    let events =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/message-review");
+    let mut names: Vec<String> = std::fs::read_dir(&events)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -50,7 +51,7 @@ async fn sample_events_get_their_verdicts() {
     assert_eq!(names.len(), 3);
     for name in names {
         let req: ReviewRequest =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(&name)).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(events.join(&name)).unwrap()).unwrap();
         let out = review_message(req.clone(), &reviewer).await;
         match name.as_str() {
             "allow.json" | "moderator-exempt.json" => {
@@ -69,6 +70,38 @@ async fn sample_events_get_their_verdicts() {
     let audit = store.audit("AbCdEf123456", 10, None).await.unwrap();
     assert_eq!(audit.entries.len(), 1, "the refusal is in the audit log");
     assert_eq!(audit.entries[0].reason.as_deref(), Some("BLOCKED_TERM"));
+    // The same message again from the same user (however it is dressed up) is refused.
+    let say = |text: &str| ReviewRequest {
+        content: text.into(),
+        room_arn: room.room_arn.clone(),
+        sender: chat_core::review::ReviewSender {
+            user_id: "repeater".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let quiet = ChatStore::new(EmbeddedStore::open(&dir.path().join("quiet")).unwrap());
+    let mut no_slow = room.clone();
+    no_slow.policy = Some(ModerationPolicy::default());
+    quiet.create_room(&no_slow).await.unwrap();
+    let repeats = Reviewer::new(quiet, ModerationPolicy::default());
+    assert_eq!(
+        review_message(say("buy my stuff"), &repeats)
+            .await
+            .review_result,
+        ReviewResult::Allow
+    );
+    let again = review_message(say("BUY  my stuff!"), &repeats).await;
+    assert_eq!(
+        (again.review_result, again.reason()),
+        (ReviewResult::Deny, Some("DUPLICATE_MESSAGE"))
+    );
+    assert_eq!(
+        review_message(say("something else"), &repeats)
+            .await
+            .review_result,
+        ReviewResult::Allow
+    );
     // Odd input still gets a valid answer.
     let odd = review_message(
         ReviewRequest {

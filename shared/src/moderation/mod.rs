@@ -93,6 +93,20 @@ pub fn warm_up() {
     let _ = links::find("warm up example.com");
 }
 
+/// What a message says once the tricks are taken out, as a short stable string: the same
+/// message typed again (louder, spaced out, with an extra `!`) has the same fingerprint.
+pub fn fingerprint(content: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let skeleton = Skeleton::of(content);
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    if skeleton.text.is_empty() {
+        content.trim().hash(&mut hasher);
+    } else {
+        skeleton.text.hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
 /// Reviews one message against a compiled policy.
 pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
     let skeleton = Skeleton::of(content);

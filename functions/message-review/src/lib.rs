@@ -1,8 +1,9 @@
 //! The rooms' `messageReviewHandler`: IVS sends every message here and gives the answer 200 ms.
 //! Moderators, owners and admins are exempt (their role rides in the token's attributes: no
 //! store read); everyone else's message goes through the room's compiled policy, then the
-//! repeated-message check (the user's previous message, kept for the policy's window), then
-//! slow mode (one conditional write). Every refusal and every mask is written to the audit log.
+//! repeated-message check (each sender's last message, remembered by the instance), then slow
+//! mode (one conditional write, the only store call on the hot path). Every refusal and every
+//! mask is written to the audit log.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -21,10 +22,16 @@ pub const POLICY_CACHE_TTL: Duration = Duration::from_secs(5);
 /// The actor named in the audit log for the handler's decisions.
 const ACTOR: &str = "message-review";
 
+/// How many senders' last messages an instance remembers for the repeat check.
+const REMEMBERED_SENDERS: usize = 10_000;
+
 pub struct Reviewer<S> {
     store: ChatStore<S>,
     default_policy: Arc<CompiledPolicy>,
     cache: Mutex<HashMap<String, (Instant, Arc<CompiledPolicy>)>>,
+    /// Each sender's last message (fingerprint, when) per room, kept in the instance: the store
+    /// is touched on the hot path only for slow mode.
+    last_messages: Mutex<HashMap<(String, String), (String, Instant)>>,
 }
 
 impl<S: Store> Reviewer<S> {
@@ -33,7 +40,27 @@ impl<S: Store> Reviewer<S> {
             store,
             default_policy: Arc::new(CompiledPolicy::new(default_policy)),
             cache: Mutex::new(HashMap::new()),
+            last_messages: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Whether the sender said the same thing within `window`; remembers this message.
+    fn repeated(&self, room_id: &str, user_id: &str, content: &str, window: Duration) -> bool {
+        let now = Instant::now();
+        let print = fingerprint(content);
+        let mut last = self
+            .last_messages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if last.len() >= REMEMBERED_SENDERS {
+            last.retain(|_, (_, at)| now.duration_since(*at) < window);
+        }
+        let key = (room_id.to_owned(), user_id.to_owned());
+        let repeated = last
+            .get(&key)
+            .is_some_and(|(previous, at)| *previous == print && now.duration_since(*at) < window);
+        last.insert(key, (print, now));
+        repeated
     }
 
     /// The room's compiled policy: cached per instance for a few seconds; the default when
@@ -111,27 +138,17 @@ pub async fn review_message<S: Store>(
             ReviewResponse::deny(req.content, rule.reason())
         }
         Verdict::Allow { content, masked } => {
-            let window = policy.policy().spam.duplicate_window_seconds;
-            if window > 0 && !room_id.is_empty() {
-                match reviewer
-                    .store
-                    .repeated_message(&room_id, &user, &fingerprint(&req.content), window)
-                    .await
-                {
-                    Ok(true) => {
-                        audit(
-                            reviewer,
-                            &room_id,
-                            AuditAction::MessageDenied,
-                            &user,
-                            "DUPLICATE_MESSAGE",
-                        )
-                        .await;
-                        return ReviewResponse::deny(req.content, "DUPLICATE_MESSAGE");
-                    }
-                    Ok(false) => {}
-                    Err(err) => tracing::error!(%err, "repeat check unavailable"),
-                }
+            let window = Duration::from_secs(policy.policy().spam.duplicate_window_seconds.into());
+            if !window.is_zero() && reviewer.repeated(&room_id, &user, &req.content, window) {
+                audit(
+                    reviewer,
+                    &room_id,
+                    AuditAction::MessageDenied,
+                    &user,
+                    "DUPLICATE_MESSAGE",
+                )
+                .await;
+                return ReviewResponse::deny(req.content, "DUPLICATE_MESSAGE");
             }
             let seconds = policy.policy().slow_mode_seconds;
             if seconds > 0 && !room_id.is_empty() {

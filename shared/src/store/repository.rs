@@ -13,7 +13,6 @@ const MOD: &str = "MOD#";
 const BAN: &str = "BAN#";
 const AUDIT: &str = "AUDIT#";
 const SLOW: &str = "SLOW#";
-const LAST: &str = "LAST#";
 
 fn room_pk(room_id: &str) -> String {
     format!("ROOM#{room_id}")
@@ -251,34 +250,6 @@ impl<S: Store> ChatStore<S> {
                 .collect::<Result<_, _>>()?,
             next: page.next,
         })
-    }
-
-    // ---- repeated messages -----------------------------------------------------------------
-
-    /// Whether the user's previous message in the room, within `seconds`, had the same
-    /// fingerprint; records this one as the previous (its TTL is the window).
-    pub async fn repeated_message(
-        &self,
-        room_id: &str,
-        user_id: &str,
-        fingerprint: &str,
-        seconds: u32,
-    ) -> Result<bool, StoreError> {
-        let (pk, sk) = (room_pk(room_id), format!("{LAST}{user_id}"));
-        let previous = self.store.get(&pk, &sk).await?;
-        let repeated = previous.is_some_and(|item| {
-            item.data.get("fingerprint").and_then(Value::as_str) == Some(fingerprint)
-        });
-        let mut data = Map::new();
-        data.insert("fingerprint".into(), Value::from(fingerprint));
-        let item = Item {
-            pk,
-            sk,
-            expires_at: Some(now_secs() + i64::from(seconds)),
-            data,
-        };
-        self.store.put(item, Condition::Always).await?;
-        Ok(repeated)
     }
 
     // ---- slow mode -------------------------------------------------------------------------

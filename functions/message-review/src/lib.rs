@@ -153,7 +153,17 @@ pub async fn review_message<S: Store>(
             let seconds = policy.policy().slow_mode_seconds;
             if seconds > 0 && !room_id.is_empty() {
                 match reviewer.store.slow_mode(&room_id, &user, seconds).await {
-                    Ok(SlowMode::Wait) => return ReviewResponse::deny(req.content, "SLOW_MODE"),
+                    Ok(SlowMode::Wait) => {
+                        audit(
+                            reviewer,
+                            &room_id,
+                            AuditAction::MessageDenied,
+                            &user,
+                            "SLOW_MODE",
+                        )
+                        .await;
+                        return ReviewResponse::deny(req.content, "SLOW_MODE");
+                    }
                     Ok(SlowMode::Allowed) => {}
                     // Slow mode is a courtesy: a store outage must not silence the room.
                     Err(err) => tracing::error!(%err, "slow mode unavailable"),

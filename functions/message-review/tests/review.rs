@@ -254,8 +254,8 @@ async fn the_review_handler_moderates_live_chat() {
         .collect();
     assert_eq!(
         reasons,
-        ["PROFANITY", "BLOCKED_TERM"],
-        "the mask and the refusal, newest first"
+        ["SLOW_MODE", "PROFANITY", "BLOCKED_TERM"],
+        "refusals and the mask, newest first"
     );
     emu.shutdown().await.unwrap();
 }

@@ -3,6 +3,7 @@
 //! - the domain: [`records`] (rooms, moderators, bans and timeouts, audit entries), [`role`]
 //!   (who may do what, and the IVS capabilities each role gets), [`policy`] (a room's
 //!   moderation policy);
+//! - API Gateway HTTP API events ([`gateway`]), as the functions receive them;
 //! - the caller's [`identity`] from the API Gateway JWT authorizer's claims;
 //! - the [`store`] port, its adapters (`DynamoStore`, `EmbeddedStore`) and the domain
 //!   repository over it ([`store::ChatStore`]);
@@ -12,6 +13,7 @@
 
 pub mod config;
 pub mod error;
+pub mod gateway;
 pub mod identity;
 pub mod ivs;
 pub mod moderation;

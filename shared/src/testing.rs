@@ -141,48 +141,37 @@ pub fn api_request(
     for (name, value) in path_params {
         path = path.replace(&format!("{{{name}}}"), value);
     }
-    let to_map = |pairs: &[(&str, &str)]| {
-        serde_json::Value::Object(
-            pairs
+    let owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    crate::gateway::HttpApiEvent {
+        method: method.to_owned(),
+        raw_path: path,
+        raw_query: form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish(),
+        route_key: route_key.to_owned(),
+        path_parameters: owned(path_params),
+        headers: owned(&[
+            ("content-type", "application/json"),
+            ("host", "api.example.com"),
+        ]),
+        claims: claims.map(|claims| {
+            claims
                 .iter()
                 .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
-                .collect(),
-        )
-    };
-    let raw_query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let mut event = serde_json::json!({
-        "version": "2.0",
-        "routeKey": route_key,
-        "rawPath": path,
-        "rawQueryString": raw_query.join("&"),
-        "headers": {"content-type": "application/json", "host": "api.example.com"},
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "api",
-            "domainName": "api.example.com",
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "tests"},
-            "requestId": "request",
-            "routeKey": route_key,
-            "stage": "$default",
-            "time": "24/Nov/2026:12:00:00 +0000",
-            "timeEpoch": 0
-        },
-        "isBase64Encoded": false
-    });
-    if !path_params.is_empty() {
-        event["pathParameters"] = to_map(path_params);
+                .collect()
+        }),
+        body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+        account_id: "123456789012".to_owned(),
+        source_ip: "127.0.0.1".to_owned(),
+        request_id: "request".to_owned(),
     }
-    if !query.is_empty() {
-        event["queryStringParameters"] = to_map(query);
-    }
-    if let Some(claims) = claims {
-        event["requestContext"]["authorizer"] =
-            serde_json::json!({"jwt": {"claims": to_map(claims), "scopes": null}});
-    }
-    if let Some(body) = body {
-        event["body"] = serde_json::Value::String(body.to_string());
-    }
-    lambda_http::request::from_str(&event.to_string()).expect("a valid API Gateway v2 event")
+    .into_request()
+    .expect("a valid API Gateway v2 event")
 }
 
 /// The status and JSON body of a handler's response.

@@ -1,0 +1,231 @@
+//! The HTTP side of chat-local, standing in for API Gateway: the chat page, dev sign-in, the
+//! Lambda Invoke endpoint, and every App HTTP API route — matched, its JWT verified, turned
+//! into the API Gateway event and handed to the function's own handler.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chat_core::gateway::{HttpApiEvent, authorizer_claims};
+use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::App;
+use crate::auth::{Login, LoginError};
+use crate::routes::{Function, route};
+
+/// API Gateway's payload limit.
+const MAX_BODY: usize = 10 * 1024 * 1024;
+
+pub fn router(app: Arc<App>, cors_allow_origin: &str) -> Router {
+    let origin = if cors_allow_origin == "*" {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::exact(
+            HeaderValue::from_str(cors_allow_origin).unwrap_or(HeaderValue::from_static("null")),
+        )
+    };
+    // The template's CorsConfiguration: API Gateway answers preflights itself.
+    let cors = CorsLayer::new()
+        .allow_origin(origin)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
+    Router::new()
+        .merge(crate::page::routes())
+        .route("/dev/login", post(login))
+        .route("/dev/config", get(dev_config))
+        .route(
+            "/2015-03-31/functions/{name}/invocations",
+            post(crate::invoke::invoke),
+        )
+        .fallback(api)
+        .layer(cors)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
+}
+
+fn json_response(status: StatusCode, body: serde_json::Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+/// `POST /dev/login {"userId","displayName","groups"}` → `{"token", ...}`.
+async fn login(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let bad = |message: String| {
+        json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"error": {"code": "BAD_REQUEST", "message": message}}),
+        )
+    };
+    let login: Login = match serde_json::from_slice(&body) {
+        Ok(login) => login,
+        Err(e) => return bad(format!("The sign-in is not valid: {e}")),
+    };
+    match app.auth.issue(&login) {
+        Ok((token, claims)) => json_response(
+            StatusCode::OK,
+            json!({
+                "token": token,
+                "userId": claims["sub"],
+                "displayName": claims["name"],
+                "groups": claims["groups"],
+                "expiresAt": claims["exp"],
+            }),
+        ),
+        Err(LoginError::Sign(e)) => {
+            tracing::error!(error = %e, "signing a dev token failed");
+            json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"error": {"code": "INTERNAL", "message": "The token could not be signed."}}),
+            )
+        }
+        Err(e) => bad(e.to_string()),
+    }
+}
+
+/// What the page needs to know: where the Messaging WebSocket is.
+async fn dev_config(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let addr = app.emulator_addr;
+    let host = if addr.ip().is_unspecified() {
+        // Reachable however the page itself was reached.
+        let page_host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.parse::<Uri>().ok())
+            .and_then(|u| u.host().map(str::to_owned))
+            .unwrap_or_else(|| "127.0.0.1".into());
+        format!("{page_host}:{}", addr.port())
+    } else {
+        addr.to_string()
+    };
+    json_response(
+        StatusCode::OK,
+        json!({
+            "messagingEndpoint": format!("ws://{host}"),
+            "controlPlaneEndpoint": format!("http://{host}"),
+            "reviewHandlerArn": app.review_handler_arn,
+        }),
+    )
+}
+
+/// API Gateway's own answers, in its shapes.
+fn gateway_message(status: StatusCode, message: &str) -> Response {
+    json_response(status, json!({"message": message}))
+}
+
+/// Every App HTTP API route: as API Gateway routes, authorizes and integrates it.
+async fn api(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let raw_path = uri.path().to_owned();
+    let mut response = dispatch(&app, peer, &method, &uri, &headers, body, &request_id).await;
+    if let Ok(id) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("apigw-requestid", id);
+    }
+    tracing::info!(
+        "{method} {raw_path} → {} ({:.1} ms)",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
+}
+
+async fn dispatch(
+    app: &App,
+    peer: SocketAddr,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Bytes,
+    request_id: &str,
+) -> Response {
+    let Some(matched) = route(method.as_str(), uri.path()) else {
+        return gateway_message(StatusCode::NOT_FOUND, "Not Found");
+    };
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let claims = match app.auth.verify(authorization) {
+        Ok(claims) => claims,
+        Err(why) => {
+            let mut response = gateway_message(StatusCode::UNAUTHORIZED, "Unauthorized");
+            let challenge = format!("Bearer error=\"invalid_token\" error_description=\"{why}\"");
+            if let Ok(value) = HeaderValue::from_str(&challenge) {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, value);
+            }
+            return response;
+        }
+    };
+    let event = HttpApiEvent {
+        method: method.to_string(),
+        raw_path: uri.path().to_owned(),
+        raw_query: uri.query().unwrap_or_default().to_owned(),
+        route_key: matched.route_key.to_owned(),
+        path_parameters: matched.path_parameters,
+        headers: headers
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect(),
+        claims: Some(authorizer_claims(&claims)),
+        body: body.to_vec(),
+        account_id: app.account_id.clone(),
+        source_ip: peer.ip().to_string(),
+        request_id: request_id.to_owned(),
+    };
+    let request = match event.into_request() {
+        Ok(request) => request,
+        Err(e) => {
+            tracing::error!(error = %e, "the API Gateway event did not parse");
+            return gateway_message(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        }
+    };
+    let result = match matched.function {
+        Function::TokenIssuer => token_issuer::handle(request, &app.token_issuer).await,
+        Function::RoomProvisioner => room_provisioner::handle(request, &app.provisioner).await,
+        Function::Moderator => moderator::handle(request, &app.moderator).await,
+    };
+    match result {
+        Ok(response) => from_lambda(response),
+        // What API Gateway answers when the integration fails.
+        Err(e) => {
+            tracing::error!(function = matched.function.resource_name(), error = %e, "function failed");
+            gateway_message(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        }
+    }
+}
+
+/// A function's response, as API Gateway returns it to the client.
+fn from_lambda(response: lambda_http::Response<lambda_http::Body>) -> Response {
+    let (parts, body) = response.into_parts();
+    let bytes: Vec<u8> = match body {
+        lambda_http::Body::Text(text) => text.into_bytes(),
+        lambda_http::Body::Binary(bytes) => bytes,
+        _ => Vec::new(),
+    };
+    let mut out = Response::new(Body::from(bytes));
+    *out.status_mut() = parts.status;
+    *out.headers_mut() = parts.headers;
+    out
+}

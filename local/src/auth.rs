@@ -1,0 +1,224 @@
+//! Dev sign-in, standing in for the identity provider and API Gateway's JWT authorizer.
+//!
+//! `POST /dev/login` signs a JWT (HS256, issuer and audience `chat-local`) with a key kept under
+//! the data directory, so sessions survive restarts. Each API request's token is verified as the
+//! authorizer does — signature, issuer, audience, expiry — before any function sees it.
+
+use std::io::Write;
+use std::path::Path;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+pub const ISSUER: &str = "chat-local";
+pub const AUDIENCE: &str = "chat-local";
+/// How long a dev sign-in lasts.
+pub const SESSION_SECS: u64 = 12 * 3600;
+const KEY_FILE: &str = "dev-signing-key";
+
+pub struct DevAuth {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+/// The body of `POST /dev/login`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Login {
+    pub user_id: String,
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("userId: 1 to 128 letters, digits, '_', '-', '.' or '@'.")]
+    UserId,
+    #[error("displayName: 1 to 64 characters, no control characters.")]
+    DisplayName,
+    #[error("groups: at most 10, each 1 to 64 letters, digits, '_' or '-'.")]
+    Groups,
+    #[error("the token could not be signed: {0}")]
+    Sign(#[from] jsonwebtoken::errors::Error),
+}
+
+/// Why a request's token was refused (the authorizer's `error_description`).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Unauthorized {
+    #[error("the Authorization header is missing")]
+    Missing,
+    #[error("the token has expired")]
+    Expired,
+    #[error("the token's signature does not verify")]
+    Signature,
+    #[error("the token was not issued for this API (issuer or audience)")]
+    WrongIssuerOrAudience,
+    #[error("the token is not a valid JWT")]
+    Malformed,
+}
+
+fn user_id_ok(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@'))
+}
+
+impl Login {
+    fn check(&self) -> Result<(), LoginError> {
+        if !user_id_ok(&self.user_id) {
+            return Err(LoginError::UserId);
+        }
+        if let Some(name) = &self.display_name {
+            let chars = name.chars().count();
+            if !(1..=64).contains(&chars) || name.chars().any(char::is_control) {
+                return Err(LoginError::DisplayName);
+            }
+        }
+        let group_ok = |g: &String| {
+            (1..=64).contains(&g.len())
+                && g.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
+        if self.groups.len() > 10 || !self.groups.iter().all(group_ok) {
+            return Err(LoginError::Groups);
+        }
+        Ok(())
+    }
+}
+
+impl DevAuth {
+    pub fn from_secret(secret: &[u8]) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    /// The signing key kept in `dir`, made on first use (readable by the owner only).
+    pub fn load_or_create(dir: &Path) -> std::io::Result<Self> {
+        let path = dir.join(KEY_FILE);
+        match std::fs::read(&path) {
+            Ok(secret) if secret.len() >= 32 => return Ok(Self::from_secret(&secret)),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let secret: [u8; 32] = rand::random();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(&path)?.write_all(&secret)?;
+        Ok(Self::from_secret(&secret))
+    }
+
+    /// A signed JWT for a dev sign-in, and its claims.
+    pub fn issue(&self, login: &Login) -> Result<(String, Value), LoginError> {
+        login.check()?;
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = json!({
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": login.user_id,
+            "name": login.display_name.as_deref().unwrap_or(&login.user_id),
+            "groups": login.groups,
+            "iat": now,
+            "exp": now + SESSION_SECS,
+        });
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
+        Ok((token, claims))
+    }
+
+    /// The claims of a request's `Authorization` header (`Bearer` prefix optional, as API
+    /// Gateway accepts it).
+    pub fn verify(&self, authorization: Option<&str>) -> Result<Map<String, Value>, Unauthorized> {
+        let value = authorization
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .ok_or(Unauthorized::Missing)?;
+        let token = match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+            _ => value,
+        };
+        use jsonwebtoken::errors::ErrorKind;
+        jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => Unauthorized::Expired,
+                ErrorKind::InvalidSignature => Unauthorized::Signature,
+                ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
+                    Unauthorized::WrongIssuerOrAudience
+                }
+                _ => Unauthorized::Malformed,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login(user: &str, groups: &[&str]) -> Login {
+        Login {
+            user_id: user.into(),
+            display_name: None,
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn issued_tokens_verify_and_others_do_not() {
+        let auth = DevAuth::from_secret(&[7; 32]);
+        let (token, _) = auth.issue(&login("alice", &["admin"])).unwrap();
+        let claims = auth.verify(Some(&format!("Bearer {token}"))).unwrap();
+        assert_eq!(claims["sub"], "alice");
+        assert_eq!(claims["name"], "alice");
+        assert_eq!(claims["groups"], json!(["admin"]));
+        assert!(auth.verify(Some(&token)).is_ok());
+        assert_eq!(auth.verify(None), Err(Unauthorized::Missing));
+        assert_eq!(
+            auth.verify(Some("Bearer x.y.z")),
+            Err(Unauthorized::Malformed)
+        );
+        let other = DevAuth::from_secret(&[8; 32]);
+        assert_eq!(other.verify(Some(&token)), Err(Unauthorized::Signature));
+    }
+
+    #[test]
+    fn bad_sign_ins_are_refused() {
+        let auth = DevAuth::from_secret(&[7; 32]);
+        assert!(matches!(
+            auth.issue(&login("a b", &[])),
+            Err(LoginError::UserId)
+        ));
+        assert!(matches!(
+            auth.issue(&login("", &[])),
+            Err(LoginError::UserId)
+        ));
+        assert!(matches!(
+            auth.issue(&login("a", &["ad min"])),
+            Err(LoginError::Groups)
+        ));
+        let mut l = login("a", &[]);
+        l.display_name = Some("x\u{7}".into());
+        assert!(matches!(auth.issue(&l), Err(LoginError::DisplayName)));
+    }
+
+    #[test]
+    fn the_key_is_kept_across_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = DevAuth::load_or_create(dir.path()).unwrap();
+        let (token, _) = first.issue(&login("alice", &[])).unwrap();
+        let again = DevAuth::load_or_create(dir.path()).unwrap();
+        assert!(again.verify(Some(&token)).is_ok());
+    }
+}

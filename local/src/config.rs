@@ -1,0 +1,85 @@
+//! chat-local's settings: command-line flags, each also read from an environment variable.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use chat_core::policy::ModerationPolicy;
+use clap::Parser;
+
+fn parse_policy(json: &str) -> Result<ModerationPolicy, String> {
+    let policy: ModerationPolicy = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let problems = policy.problems();
+    if problems.is_empty() {
+        Ok(policy)
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+#[derive(Parser, Clone, Debug)]
+#[command(
+    name = "chat-local",
+    version,
+    about = "The whole chat on one machine: IVS Chat, the app's HTTP API, the store and the chat page"
+)]
+pub struct LocalConfig {
+    /// Address both servers listen on (0.0.0.0 to reach them from other machines).
+    #[arg(long, env = "CHAT_LOCAL_HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Port of the chat page and the App HTTP API (0: any free port).
+    #[arg(long, env = "CHAT_LOCAL_PORT", default_value_t = 3000)]
+    pub port: u16,
+    /// Port of the IVS Chat emulator: control plane and Messaging WebSocket (0: any free port).
+    #[arg(long, env = "CHAT_LOCAL_EMULATOR_PORT", default_value_t = 4600)]
+    pub emulator_port: u16,
+    /// Where the store, the emulator's rooms and chat logs, and the sign-in key are kept.
+    #[arg(long, env = "CHAT_DATA_DIR", default_value = ".chat-local")]
+    pub data_dir: PathBuf,
+    /// The origin allowed to call the API from another page (the template's CorsAllowOrigin).
+    #[arg(long, env = "CHAT_LOCAL_CORS_ALLOW_ORIGIN", default_value = "*")]
+    pub cors_allow_origin: String,
+    /// JSON moderation policy for rooms that have none of their own.
+    #[arg(long, env = "CHAT_DEFAULT_POLICY", value_parser = parse_policy)]
+    pub default_policy: Option<ModerationPolicy>,
+}
+
+impl LocalConfig {
+    /// The defaults on the given data directory, with free ports (for tests and embedding).
+    pub fn ephemeral(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: 0,
+            emulator_port: 0,
+            data_dir: data_dir.into(),
+            cors_allow_origin: "*".into(),
+            default_policy: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse_and_bad_policies_are_refused() {
+        let c = LocalConfig::try_parse_from(["chat-local", "--port", "0"]).unwrap();
+        assert_eq!(c.port, 0);
+        assert_eq!(c.emulator_port, 4600);
+        assert!(
+            LocalConfig::try_parse_from([
+                "chat-local",
+                "--default-policy",
+                r#"{"profanity":"loud"}"#
+            ])
+            .is_err()
+        );
+        let c = LocalConfig::try_parse_from([
+            "chat-local",
+            "--default-policy",
+            r#"{"blockedTerms":["spoiler*"]}"#,
+        ])
+        .unwrap();
+        assert_eq!(c.default_policy.unwrap().blocked_terms, ["spoiler*"]);
+    }
+}

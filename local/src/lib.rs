@@ -1,0 +1,205 @@
+//! `chat-local`: the whole chat on one machine, in one process.
+//!
+//! - the IVS Chat emulator (control plane and Messaging WebSocket), its rooms kept under
+//!   `<data-dir>/emulator`;
+//! - the App HTTP API, routed exactly as `template.yaml` routes it ([`routes`]) and served by
+//!   the functions' own handlers, each request turned into the API Gateway event the Lambda
+//!   would receive ([`api`]), after its JWT is verified as the authorizer does ([`auth`]);
+//! - the message-review function on a Lambda Invoke endpoint ([`invoke`]), the review handler
+//!   of every room the API creates;
+//! - the embedded store under `<data-dir>/store`, and the chat page at `/` ([`page`]).
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod invoke;
+pub mod page;
+pub mod routes;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chat_core::store::{ChatStore, EmbeddedStore, StoreError};
+use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use tokio::sync::oneshot;
+
+pub use config::LocalConfig;
+
+/// The name the review function goes by, in its ARN and on the Invoke endpoint.
+pub const REVIEW_FUNCTION: &str = "message-review";
+
+/// Everything the HTTP side serves with, built once at start-up (as each Lambda builds its
+/// clients once per cold start).
+pub struct App {
+    pub auth: auth::DevAuth,
+    pub token_issuer: token_issuer::TokenIssuer<EmbeddedStore>,
+    pub provisioner: room_provisioner::Provisioner<EmbeddedStore>,
+    pub moderator: moderator::Moderator<EmbeddedStore>,
+    pub reviewer: message_review::Reviewer<EmbeddedStore>,
+    pub account_id: String,
+    pub review_handler_arn: String,
+    /// Where the emulator listens (the page's WebSocket goes there).
+    pub emulator_addr: SocketAddr,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot use the data directory {}: {source}", .dir.display())]
+    DataDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the IVS Chat emulator did not start: {0}")]
+    Emulator(#[from] ivschat_emulator::StartError),
+    #[error("the store did not open: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// The running stack; [`RunningStack::shutdown`] stops it cleanly.
+pub struct RunningStack {
+    /// The chat page and the App HTTP API.
+    pub app_addr: SocketAddr,
+    pub emulator: RunningEmulator,
+    pub review_handler_arn: String,
+    pub data_dir: PathBuf,
+    stop: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// A loopback address for a listener bound to "any address", so that callers can reach it.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+    } else {
+        addr
+    }
+}
+
+/// An IVS Chat client for the emulator (it accepts any signature, as local emulators do).
+fn ivs_client(endpoint: &str, region: &str) -> aws_sdk_ivschat::Client {
+    let config = aws_sdk_ivschat::Config::builder()
+        .behavior_version_latest()
+        .region(aws_sdk_ivschat::config::Region::new(region.to_owned()))
+        .credentials_provider(aws_sdk_ivschat::config::Credentials::new(
+            "chat-local",
+            "chat-local",
+            None,
+            None,
+            "chat-local",
+        ))
+        .endpoint_url(endpoint)
+        .build();
+    aws_sdk_ivschat::Client::from_conf(config)
+}
+
+impl RunningStack {
+    /// Starts the emulator and the App HTTP API.
+    pub async fn start(config: LocalConfig) -> Result<Self, StartError> {
+        let dir = config.data_dir.clone();
+        std::fs::create_dir_all(&dir).map_err(|source| StartError::DataDir {
+            dir: dir.clone(),
+            source,
+        })?;
+        let auth = auth::DevAuth::load_or_create(&dir).map_err(|source| StartError::DataDir {
+            dir: dir.clone(),
+            source,
+        })?;
+        // The app listens first: the emulator needs its address to invoke the review function.
+        let wanted = SocketAddr::new(config.host, config.port);
+        let listener = tokio::net::TcpListener::bind(wanted)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: wanted,
+                source,
+            })?;
+        let app_addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: wanted,
+            source,
+        })?;
+        let emulator_config = EmulatorConfig {
+            bind: SocketAddr::new(config.host, config.emulator_port),
+            data_dir: Some(dir.join("emulator")),
+            lambda_endpoint: Some(format!("http://{}", reachable(app_addr))),
+            ..EmulatorConfig::default()
+        };
+        let region = emulator_config.region.clone();
+        let account_id = emulator_config.account_id.clone();
+        let emulator = Emulator::start(emulator_config).await?;
+        let review_handler_arn =
+            format!("arn:aws:lambda:{region}:{account_id}:function:{REVIEW_FUNCTION}");
+
+        let store = ChatStore::new(EmbeddedStore::open(&dir.join("store"))?);
+        let ivs = ivs_client(&format!("http://{}", reachable(emulator.addr)), &region);
+        // As the review function's `main` does: every table built before the first message.
+        chat_core::moderation::warm_up();
+        let app = Arc::new(App {
+            auth,
+            token_issuer: token_issuer::TokenIssuer {
+                ivs: ivs.clone(),
+                store: store.clone(),
+            },
+            provisioner: room_provisioner::Provisioner {
+                ivs: ivs.clone(),
+                store: store.clone(),
+                review_handler_arn: Some(review_handler_arn.clone()),
+                region,
+            },
+            moderator: moderator::Moderator {
+                ivs,
+                store: store.clone(),
+            },
+            reviewer: message_review::Reviewer::new(
+                store,
+                config.default_policy.clone().unwrap_or_default(),
+            ),
+            account_id,
+            review_handler_arn: review_handler_arn.clone(),
+            emulator_addr: emulator.addr,
+        });
+
+        let router = api::router(app, &config.cors_allow_origin);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        Ok(Self {
+            app_addr,
+            emulator,
+            review_handler_arn,
+            data_dir: dir,
+            stop,
+            server,
+        })
+    }
+
+    /// The chat page and API, e.g. `http://127.0.0.1:3000`.
+    pub fn app_url(&self) -> String {
+        format!("http://{}", reachable(self.app_addr))
+    }
+
+    /// The emulator's control plane, e.g. `http://127.0.0.1:4600`.
+    pub fn emulator_url(&self) -> String {
+        format!("http://{}", reachable(self.emulator.addr))
+    }
+
+    /// Stops taking requests, lets those in flight finish, then stops the emulator (which
+    /// closes chat connections with 1001 and flushes chat logs).
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.stop.send(());
+        self.server.await.map_err(std::io::Error::other)??;
+        self.emulator.shutdown().await
+    }
+}

@@ -1,0 +1,58 @@
+use chat_local::{LocalConfig, RunningStack};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,chat_local=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = LocalConfig::parse();
+    let stack = RunningStack::start(config).await?;
+    print_banner(&stack);
+    shutdown_signal().await;
+    eprintln!("chat-local: stopping (closing chat connections, flushing logs)");
+    stack.shutdown().await?;
+    Ok(())
+}
+
+fn print_banner(stack: &RunningStack) {
+    let app = stack.app_url();
+    let ivs = stack.emulator_url();
+    let ws = ivs.replacen("http://", "ws://", 1);
+    println!(
+        "chat-local is running — no AWS account needed
+
+  Chat page        {app}/
+  App HTTP API     {app}   (routes as in template.yaml; send Authorization: Bearer <JWT>)
+  IVS Chat         {ivs}   (control plane; Messaging WebSocket at {ws})
+  Review handler   {arn}
+  Data             {data}   (delete it to start over)
+
+Sign in on the chat page (tick \"admin\" to create rooms), or get a JWT for the API:
+  curl -s -X POST {app}/dev/login -d '{{\"userId\":\"alice\",\"displayName\":\"Alice\",\"groups\":[\"admin\"]}}'
+AWS CLI and SDKs reach the emulator with AWS_ENDPOINT_URL_IVSCHAT={ivs}
+Ctrl-C stops.",
+        arn = stack.review_handler_arn,
+        data = stack.data_dir.display(),
+    );
+}
+
+/// SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler installs");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: lint, Rust tests (unit, integration over real
-# HTTP), and the client suites in other languages. Installs what it needs by itself.
+# HTTP), the client suites in other languages and the chat page in a real browser. Installs
+# what it needs by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,4 +35,18 @@ step "Node clients (amazon-ivs-chat-messaging, AWS SDK for JavaScript v3) agains
   cd tests/clients/node
   npm ci --no-audit --no-fund --loglevel=error
   IVSCHAT_EMULATOR_BIN="$OLDPWD/target/debug/ivschat-emulator" npm test
+)
+
+step "Chat page in headless Chromium (Debian's chromium, driven by playwright-core)"
+if [ ! -x /usr/bin/chromium ]; then
+  # Playwright's own browser download does not work here; Debian's Chromium does.
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+(
+  cd tests/browser
+  npm ci --no-audit --no-fund --loglevel=error
+  CHAT_LOCAL_BIN="$OLDPWD/target/debug/chat-local" CHROMIUM=/usr/bin/chromium npm test
 )

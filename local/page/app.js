@@ -186,7 +186,8 @@ async function join(roomId) {
   state.kicked = null;
   notice('');
   show($('rejoin'), false);
-  $('messages').replaceChildren();
+  // Rejoining keeps what this page has seen; another room starts empty (IVS keeps no history).
+  if (!state.room || state.room.id !== roomId) $('messages').replaceChildren();
   show($('room'), true);
   for (const b of document.querySelectorAll('.room-button')) {
     b.classList.toggle('current', b.dataset.roomId === roomId);
@@ -250,7 +251,9 @@ async function connect() {
     setConnected(false, 'disconnected');
     show($('rejoin'), true);
     if (state.kicked !== null) {
-      notice(`You were disconnected by a moderator${state.kicked ? `: ${state.kicked}` : ''}.`, 'error');
+      const text = `You were disconnected by a moderator${state.kicked ? `: ${state.kicked}` : ''}.`;
+      notice(text, 'error');
+      systemLine(text);
     } else if (state.sessionExpired) {
       // The chat session ended (ERROR 401): reconnect with a fresh token, as the SDK does.
       state.sessionExpired = false;
@@ -413,7 +416,8 @@ function renderModeration(room) {
   show($('moderators-box'), r.manages);
   $('mod-error').textContent = '';
   $('policy-status').textContent = '';
-  state.policy = room.policy || {};
+  // A room without a policy of its own gets the default one.
+  state.policy = room.policy || state.config.defaultPolicy || {};
   const p = state.policy;
   $('p-blocked').value = (p.blockedTerms || []).join('\n');
   $('p-allowed').value = (p.allowedTerms || []).join('\n');

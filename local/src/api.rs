@@ -115,6 +115,7 @@ async fn dev_config(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
             "messagingEndpoint": format!("ws://{host}"),
             "controlPlaneEndpoint": format!("http://{host}"),
             "reviewHandlerArn": app.review_handler_arn,
+            "defaultPolicy": app.default_policy,
         }),
     )
 }

@@ -39,6 +39,8 @@ pub struct App {
     pub reviewer: message_review::Reviewer<EmbeddedStore>,
     pub account_id: String,
     pub review_handler_arn: String,
+    /// The policy of rooms that have none of their own (shown by the page's policy editor).
+    pub default_policy: chat_core::policy::ModerationPolicy,
     /// Where the emulator listens (the page's WebSocket goes there).
     pub emulator_addr: SocketAddr,
 }
@@ -138,6 +140,7 @@ impl RunningStack {
         let ivs = ivs_client(&format!("http://{}", reachable(emulator.addr)), &region);
         // As the review function's `main` does: every table built before the first message.
         chat_core::moderation::warm_up();
+        let default_policy = config.default_policy.clone().unwrap_or_default();
         let app = Arc::new(App {
             auth,
             token_issuer: token_issuer::TokenIssuer {
@@ -154,10 +157,8 @@ impl RunningStack {
                 ivs,
                 store: store.clone(),
             },
-            reviewer: message_review::Reviewer::new(
-                store,
-                config.default_policy.clone().unwrap_or_default(),
-            ),
+            reviewer: message_review::Reviewer::new(store, default_policy.clone()),
+            default_policy,
             account_id,
             review_handler_arn: review_handler_arn.clone(),
             emulator_addr: emulator.addr,

@@ -1,4 +1,5 @@
 use clap::Parser;
+use ivschat_emulator::server::shutdown_signal;
 use ivschat_emulator::{Emulator, EmulatorConfig};
 use tracing_subscriber::EnvFilter;
 
@@ -15,20 +16,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!("shutting down");
     running.shutdown().await?;
     Ok(())
-}
-
-/// SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("SIGTERM handler installs");
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }

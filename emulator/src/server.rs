@@ -138,3 +138,24 @@ async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
         body.to_string(),
     )
 }
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM: when a binary should shut down gracefully.
+pub async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -295,6 +295,7 @@ function onFrame(frame) {
         id: frame.Id,
         userId: frame.Sender.UserId,
         displayName: attributes.displayName || frame.Sender.UserId,
+        role: attributes.role,
         content: frame.Content,
         sendTime: frame.SendTime,
       });
@@ -335,6 +336,11 @@ function refuse(item, frame) {
 
 function onEvent(frame) {
   const attributes = frame.Attributes || {};
+  // Another moderator acted: keep the bans list and the audit log current.
+  if (state.room && state.room.moderates && frame.EventName.startsWith('aws:')) {
+    loadBans();
+    loadAudit();
+  }
   if (frame.EventName === 'aws:DELETE_MESSAGE') {
     const id = attributes.MessageID || attributes.MessageId;
     const item = document.querySelector(`#messages li[data-id="${CSS.escape(id || '')}"]`);
@@ -377,15 +383,28 @@ function messageItem(message) {
   const room = state.room;
   if (message.id && room && room.moderates && message.userId !== state.session.userId) {
     const actions = element('div', 'actions');
-    actions.append(
-      button('Delete', () => moderate(() => api('DELETE', `/rooms/${room.id}/messages/${message.id}`)), 'delete'),
-      button('Time out 5 min', () => moderate(() => api('POST', `/rooms/${room.id}/bans`, {
-        userId: message.userId, durationSeconds: 300, reason: 'Timed out by a moderator',
-      })), 'timeout'),
-      button('Ban', () => moderate(() => api('POST', `/rooms/${room.id}/bans`, {
-        userId: message.userId, reason: 'Banned by a moderator',
-      })), 'ban'),
-    );
+    actions.append(button('Delete', () => moderate(
+      () => api('DELETE', `/rooms/${room.id}/messages/${message.id}`),
+    ), 'delete'));
+    // The sender's role rides in their token: moderators may act on viewers, owners and
+    // admins on moderators too (the API enforces the same).
+    const senderRole = message.role || 'viewer';
+    if (senderRole === 'viewer' || (room.manages && senderRole === 'moderator')) {
+      actions.append(
+        button('Time out 5 min', () => moderate(() => api('POST', `/rooms/${room.id}/bans`, {
+          userId: message.userId, durationSeconds: 300, reason: 'Timed out by a moderator',
+        })), 'timeout'),
+        button('Ban', () => moderate(() => api('POST', `/rooms/${room.id}/bans`, {
+          userId: message.userId, reason: 'Banned by a moderator',
+        })), 'ban'),
+      );
+    }
+    if (room.manages && senderRole === 'viewer') {
+      actions.append(button('Make moderator', async () => {
+        await moderate(() => api('PUT', `/rooms/${room.id}/moderators/${encodeURIComponent(message.userId)}`));
+        await refreshModerators();
+      }, 'promote'));
+    }
     item.append(actions);
   }
   return item;

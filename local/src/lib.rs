@@ -83,23 +83,6 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-/// An IVS Chat client for the emulator (it accepts any signature, as local emulators do).
-fn ivs_client(endpoint: &str, region: &str) -> aws_sdk_ivschat::Client {
-    let config = aws_sdk_ivschat::Config::builder()
-        .behavior_version_latest()
-        .region(aws_sdk_ivschat::config::Region::new(region.to_owned()))
-        .credentials_provider(aws_sdk_ivschat::config::Credentials::new(
-            "chat-local",
-            "chat-local",
-            None,
-            None,
-            "chat-local",
-        ))
-        .endpoint_url(endpoint)
-        .build();
-    aws_sdk_ivschat::Client::from_conf(config)
-}
-
 impl RunningStack {
     /// Starts the emulator and the App HTTP API.
     pub async fn start(config: LocalConfig) -> Result<Self, StartError> {
@@ -137,7 +120,10 @@ impl RunningStack {
             format!("arn:aws:lambda:{region}:{account_id}:function:{REVIEW_FUNCTION}");
 
         let store = ChatStore::new(EmbeddedStore::open(&dir.join("store"))?);
-        let ivs = ivs_client(&format!("http://{}", reachable(emulator.addr)), &region);
+        let ivs = chat_core::ivs::client_for_endpoint(
+            &format!("http://{}", reachable(emulator.addr)),
+            &region,
+        );
         // As the review function's `main` does: every table built before the first message.
         chat_core::moderation::warm_up();
         let default_policy = config.default_policy.clone().unwrap_or_default();

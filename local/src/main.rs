@@ -1,5 +1,6 @@
 use chat_local::{LocalConfig, RunningStack};
 use clap::Parser;
+use ivschat_emulator::server::shutdown_signal;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -39,20 +40,4 @@ Ctrl-C stops.",
         arn = stack.review_handler_arn,
         data = stack.data_dir.display(),
     );
-}
-
-/// SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("SIGTERM handler installs");
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }

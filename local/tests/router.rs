@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use chat_core::testing::{ChatSocket, chat_connect};
 use chat_local::routes::ROUTES;
 use chat_local::{LocalConfig, RunningStack};
 use futures_util::{SinkExt, StreamExt};
@@ -15,7 +16,6 @@ use hyper_util::rt::TokioIo;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 struct Reply {
     status: u16,
@@ -100,20 +100,11 @@ async fn start(dir: &std::path::Path) -> RunningStack {
         .expect("chat-local starts")
 }
 
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn chat(stack: &RunningStack, token: &str) -> Ws {
-    let mut request = format!("ws://{}", stack.emulator.addr)
-        .into_client_request()
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("sec-websocket-protocol", token.parse().unwrap());
-    tokio_tungstenite::connect_async(request).await.unwrap().0
+async fn chat(stack: &RunningStack, token: &str) -> ChatSocket {
+    chat_connect(stack.emulator.addr, token).await
 }
 
-async fn next_frame(ws: &mut Ws) -> Value {
+async fn next_frame(ws: &mut ChatSocket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(5), ws.next())
             .await

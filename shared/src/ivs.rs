@@ -10,6 +10,20 @@ pub fn is_resource_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// A client for an IVS Chat endpoint of our own (the emulator), which accepts any signature:
+/// fixed credentials, no look-up of the environment's.
+pub fn client_for_endpoint(endpoint: &str, region: &str) -> aws_sdk_ivschat::Client {
+    let config = aws_sdk_ivschat::Config::builder()
+        .behavior_version_latest()
+        .region(aws_sdk_ivschat::config::Region::new(region.to_owned()))
+        .credentials_provider(aws_sdk_ivschat::config::Credentials::new(
+            "local", "local", None, None, "local",
+        ))
+        .endpoint_url(endpoint)
+        .build();
+    aws_sdk_ivschat::Client::from_conf(config)
+}
+
 pub fn logging_configuration_arn(region: &str, account_id: &str, id: &str) -> String {
     format!("arn:aws:ivschat:{region}:{account_id}:logging-configuration/{id}")
 }

@@ -193,15 +193,28 @@ pub fn status_and_json(
 
 /// An `aws-sdk-ivschat` client pointed at an emulator (or anything else) at `endpoint`.
 pub fn ivs_client(endpoint: &str) -> aws_sdk_ivschat::Client {
-    let config = aws_sdk_ivschat::Config::builder()
-        .behavior_version_latest()
-        .region(aws_sdk_ivschat::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_ivschat::config::Credentials::new(
-            "test", "test", None, None, "tests",
-        ))
-        .endpoint_url(endpoint)
-        .build();
-    aws_sdk_ivschat::Client::from_conf(config)
+    crate::ivs::client_for_endpoint(endpoint, "us-east-1")
+}
+
+/// A connection to the Messaging WebSocket.
+pub type ChatSocket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the Messaging WebSocket at `addr` with the token as subprotocol, as the official
+/// client does.
+pub async fn chat_connect(addr: std::net::SocketAddr, token: &str) -> ChatSocket {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{addr}")
+        .into_client_request()
+        .expect("a WebSocket URL");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        token.parse().expect("a token is a valid subprotocol"),
+    );
+    tokio_tungstenite::connect_async(request)
+        .await
+        .expect("the handshake succeeds")
+        .0
 }
 
 /// The IVS Chat emulator, in memory, on a free loopback port.

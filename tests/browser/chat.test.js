@@ -1,5 +1,5 @@
-// The chat page of chat-local in a real headless Chromium: two people chat, a blocked term is
-// refused with its reason, the owner deletes a message and bans the other, who sees the
+// The chat page of chat-local in a real headless Chromium: people chat, a blocked term is
+// refused with its reason, a moderator deletes a message and bans a viewer, who sees the
 // disconnect and cannot rejoin.
 'use strict';
 
@@ -95,7 +95,7 @@ async function statusIs(page, text) {
   );
 }
 
-test('two people chat; a blocked term is refused; the owner deletes a message and bans', async () => {
+test('people chat; a blocked term is refused; a moderator deletes a message and bans', async () => {
   // Alice, an administrator, creates the room (an admin's role outranks the owner's).
   const alice = await openPage('Alice', true);
   await alice.fill('#room-name', 'lobby');
@@ -108,18 +108,32 @@ test('two people chat; a blocked term is refused; the owner deletes a message an
   await alice.click('#policy-form button[type=submit]');
   await alice.locator('#policy-status', { hasText: 'Saved' }).waitFor();
 
-  // Bob, signed in elsewhere, picks the room from the list.
+  // Bob and Carol, signed in elsewhere, pick the room from the list.
   const bob = await openPage('Bob', false);
   await bob.click('.room-button:has-text("lobby")');
   await statusIs(bob, 'connected as viewer');
   assert.equal(await bob.isVisible('#mod-pane'), false, 'viewers get no moderation tools');
   assert.equal(await bob.isVisible('#new-room'), false, 'only administrators create rooms');
+  const carol = await openPage('Carol', false);
+  await carol.click('.room-button:has-text("lobby")');
+  await statusIs(carol, 'connected as viewer');
 
-  // They chat, each seeing the other's display name.
+  // Alice makes Carol a moderator; Carol's next token carries the moderator's capabilities.
+  await alice.click('#moderators-box summary');
+  await alice.fill('#moderator-id', 'carol');
+  await alice.click('#add-moderator button[type=submit]');
+  await alice.locator('#moderators li', { hasText: 'carol' }).waitFor();
+  await carol.click('.room-button:has-text("lobby")');
+  await statusIs(carol, 'connected as moderator');
+  assert.equal(await carol.isVisible('#mod-pane'), true);
+  assert.equal(await carol.isVisible('#policy-box'), false, 'the policy is the owner\'s to change');
+
+  // They chat, each seeing the others' display names.
   await say(bob, 'hello from bob');
-  await messages(alice, 'hello from bob').locator('.name', { hasText: 'Bob' }).waitFor();
+  await messages(carol, 'hello from bob').locator('.name', { hasText: 'Bob' }).waitFor();
+  await messages(alice, 'hello from bob').waitFor();
   await say(bob, 'still here');
-  await messages(alice, 'still here').waitFor();
+  await messages(carol, 'still here').waitFor();
   await say(alice, 'hi Bob, welcome');
   await messages(bob, 'hi Bob, welcome').locator('.name', { hasText: 'Alice' }).waitFor();
   assert.equal(await messages(bob, 'hello from bob').getAttribute('class'), 'message',
@@ -133,17 +147,17 @@ test('two people chat; a blocked term is refused; the owner deletes a message an
   assert.match(why, /BLOCKED_TERM/);
   assert.match(why, /does not allow/);
   await say(bob, 'sorry');
-  await messages(alice, 'sorry').waitFor();
-  assert.equal(await messages(alice, 'the hero wins').count(), 0, 'the refused message was not delivered');
+  await messages(carol, 'sorry').waitFor();
+  assert.equal(await messages(carol, 'the hero wins').count(), 0, 'the refused message was not delivered');
 
-  // Alice deletes Bob's first message: it goes on both pages.
-  await messages(alice, 'hello from bob').locator('button.delete').click();
+  // Carol deletes Bob's first message: it goes on every page.
+  await messages(carol, 'hello from bob').locator('button.delete').click();
   await bob.locator('#messages li.deleted', { hasText: 'Message deleted by a moderator' }).waitFor();
   await alice.locator('#messages li.deleted').waitFor();
   assert.equal(await messages(bob, 'hello from bob').count(), 0);
 
   // She bans him: his page shows the disconnect, and he cannot come back.
-  await messages(alice, 'still here').locator('button.ban').click();
+  await messages(carol, 'still here').locator('button.ban').click();
   await bob.locator('#notice', { hasText: 'You were disconnected by a moderator' }).waitFor();
   await statusIs(bob, 'disconnected');
   assert.equal(await bob.isDisabled('#message'), true);
@@ -151,37 +165,43 @@ test('two people chat; a blocked term is refused; the owner deletes a message an
   await bob.locator('#notice', { hasText: 'You are banned from this room' }).waitFor();
   assert.equal(await bob.isDisabled('#message'), true, 'no connection after the ban');
   await alice.locator('#messages li.system', { hasText: 'bob was removed from the room' }).waitFor();
+  await carol.locator('#bans li.ban[data-user="bob"]', { hasText: 'banned' }).waitFor();
   await alice.locator('#bans li.ban[data-user="bob"]', { hasText: 'banned' }).waitFor();
+  assert.equal(await messages(carol, 'hi Bob, welcome').locator('button.ban').count(), 0,
+    'a moderator is offered no ban on the admin');
 
-  // The audit log shows what happened.
+  // The audit log shows what happened, and who did it.
   await alice.click('#audit-box summary');
   await alice.click('#refresh-audit');
-  const actions = async () => alice.$$eval('#audit li.entry', (items) => items.map((li) => li.dataset.action));
   await alice.waitForFunction(
     () => document.querySelectorAll('#audit li[data-action="USER_BANNED"]').length > 0,
     null,
     { timeout: WAIT },
   );
-  const seen = await actions();
-  for (const action of ['USER_BANNED', 'MESSAGE_DELETED', 'MESSAGE_DENIED', 'POLICY_CHANGED']) {
+  const entries = await alice.$$eval('#audit li.entry', (items) => items.map((li) => [li.dataset.action, li.textContent]));
+  const seen = entries.map(([action]) => action);
+  for (const action of ['USER_BANNED', 'MESSAGE_DELETED', 'MESSAGE_DENIED', 'POLICY_CHANGED', 'MODERATOR_ADDED']) {
     assert.ok(seen.includes(action), `${action} in the audit log: ${seen}`);
   }
+  assert.match(entries.find(([action]) => action === 'USER_BANNED')[1], /carol: user banned → bob/);
 
   // The README's pictures: `SCREENSHOT_DIR=docs npm test`.
   if (process.env.SCREENSHOT_DIR) {
-    await alice.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'chat-local-owner.png') });
+    await carol.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'chat-local-moderator.png') });
     await bob.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'chat-local-viewer.png') });
+    await alice.evaluate(() => window.scrollTo(0, 0));
+    await alice.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'chat-local-owner.png'), fullPage: true });
   }
   assert.deepEqual(pageErrors, []);
 });
 
 test('the page survives a reload and a sign-out, each tab keeping its own sign-in', async () => {
-  const carol = await openPage('Carol', false);
-  await carol.reload();
-  await carol.locator('#lobby').waitFor();
-  assert.match(await carol.textContent('#me'), /Carol \(carol\)/);
-  await carol.click('#sign-out');
-  await carol.locator('#sign-in').waitFor();
-  assert.equal(await carol.isVisible('#lobby'), false);
+  const dave = await openPage('Dave', false);
+  await dave.reload();
+  await dave.locator('#lobby').waitFor();
+  assert.match(await dave.textContent('#me'), /Dave \(dave\)/);
+  await dave.click('#sign-out');
+  await dave.locator('#sign-in').waitFor();
+  assert.equal(await dave.isVisible('#lobby'), false);
   assert.deepEqual(pageErrors, []);
 });

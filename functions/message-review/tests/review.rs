@@ -11,13 +11,12 @@ use chat_core::policy::ModerationPolicy;
 use chat_core::records::RoomRecord;
 use chat_core::review::{ReviewRequest, ReviewResponse, ReviewResult};
 use chat_core::store::{ChatStore, EmbeddedStore};
-use chat_core::testing::ivs_client;
+use chat_core::testing::{ChatSocket, chat_connect, ivs_client};
 use futures_util::{SinkExt, StreamExt};
 use ivschat_emulator::{Emulator, EmulatorConfig};
 use message_review::{Reviewer, review_message};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const HANDLER: &str = "arn:aws:lambda:us-east-1:123456789012:function:message-review";
 
@@ -169,23 +168,12 @@ async fn the_review_handler_moderates_live_chat() {
                 .send()
                 .await
                 .unwrap();
-            let mut request = format!("ws://{addr}").into_client_request().unwrap();
-            request.headers_mut().insert(
-                "sec-websocket-protocol",
-                token.token().unwrap().parse().unwrap(),
-            );
-            tokio_tungstenite::connect_async(request).await.unwrap().0
+            chat_connect(addr, token.token().unwrap()).await
         }
     };
     let mut viewer = connect("viewer-1", "viewer").await;
     let mut moderator = connect("mod-1", "moderator").await;
-    async fn say(
-        ws: &mut tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-        id: &str,
-        text: &str,
-    ) -> Value {
+    async fn say(ws: &mut ChatSocket, id: &str, text: &str) -> Value {
         ws.send(Message::Text(
             json!({"Action": "SEND_MESSAGE", "RequestId": id, "Content": text})
                 .to_string()

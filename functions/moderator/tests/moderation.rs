@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use chat_core::store::{ChatStore, DynamoStore};
-use chat_core::testing::{MotoServer, api_request, emulator, ivs_client, status_and_json};
+use chat_core::testing::{
+    ChatSocket, MotoServer, api_request, chat_connect, emulator, ivs_client, status_and_json,
+};
 use futures_util::StreamExt;
 use ivschat_emulator::RunningEmulator;
 use moderator::Moderator;
@@ -12,7 +14,6 @@ use room_provisioner::Provisioner;
 use serde_json::{Value, json};
 use token_issuer::TokenIssuer;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const ADMIN: &[(&str, &str)] = &[("sub", "admin-1"), ("cognito:groups", "[admin]")];
 const OWNER: &[(&str, &str)] = &[("sub", "owner-1")];
@@ -115,12 +116,7 @@ impl Backend {
         id
     }
 
-    async fn connect(
-        &self,
-        room: &str,
-        who: Claims<'_>,
-    ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>
-    {
+    async fn connect(&self, room: &str, who: Claims<'_>) -> ChatSocket {
         let (status, token) = self
             .call(
                 "POST /rooms/{roomId}/tokens",
@@ -131,14 +127,7 @@ impl Backend {
             )
             .await;
         assert_eq!(status, 200, "{token}");
-        let token = token["token"].as_str().unwrap();
-        let mut request = format!("ws://{}", self.emu.addr)
-            .into_client_request()
-            .unwrap();
-        request
-            .headers_mut()
-            .insert("sec-websocket-protocol", token.parse().unwrap());
-        tokio_tungstenite::connect_async(request).await.unwrap().0
+        chat_connect(self.emu.addr, token["token"].as_str().unwrap()).await
     }
 }
 

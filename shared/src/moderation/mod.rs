@@ -94,7 +94,9 @@ pub fn warm_up() {
 }
 
 /// What a message says once the tricks are taken out, as a short stable string: the same
-/// message typed again (louder, spaced out, with an extra `!`) has the same fingerprint.
+/// message typed again (louder, with accents or look-alike letters, with an extra `!`) has
+/// the same fingerprint.
+/// Numbers count: "round 1" and "round 2" are different messages.
 pub fn fingerprint(content: &str) -> String {
     use std::hash::{Hash, Hasher};
     let skeleton = Skeleton::of(content);
@@ -103,6 +105,9 @@ pub fn fingerprint(content: &str) -> String {
         content.trim().hash(&mut hasher);
     } else {
         skeleton.text.hash(&mut hasher);
+        for digit in content.chars().filter(char::is_ascii_digit) {
+            digit.hash(&mut hasher);
+        }
     }
     format!("{:016x}", hasher.finish())
 }
@@ -363,5 +368,16 @@ mod tests {
         ] {
             let _ = review(&p, text);
         }
+    }
+
+    #[test]
+    fn fingerprints_see_through_tricks_but_not_numbers() {
+        assert_eq!(fingerprint("HELLO there!!"), fingerprint("hello there"));
+        assert_eq!(fingerprint("ｈéllo thère"), fingerprint("hello there"));
+        assert_ne!(
+            fingerprint("round 1 tonight"),
+            fingerprint("round 2 tonight")
+        );
+        assert_ne!(fingerprint("hello there"), fingerprint("bye there"));
     }
 }

@@ -1,4 +1,4 @@
-use chat_local::{LocalConfig, RunningStack};
+use chat_local::{LocalConfig, RunningStack, StartError};
 use clap::Parser;
 use ivschat_emulator::server::shutdown_signal;
 use tracing_subscriber::EnvFilter;
@@ -12,7 +12,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_writer(std::io::stderr)
         .init();
     let config = LocalConfig::parse();
-    let stack = RunningStack::start(config).await?;
+    let stack = match RunningStack::start(config).await {
+        Ok(stack) => stack,
+        Err(e) => {
+            eprintln!("chat-local: {e}");
+            if matches!(e, StartError::Listen { .. } | StartError::Emulator(_)) {
+                eprintln!(
+                    "Is another chat-local running? Pick other ports with --port and --emulator-port."
+                );
+            }
+            std::process::exit(1);
+        }
+    };
     print_banner(&stack);
     shutdown_signal().await;
     eprintln!("chat-local: stopping (closing chat connections, flushing logs)");

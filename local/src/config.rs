@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use chat_core::policy::ModerationPolicy;
 use clap::Parser;
+use ivschat_emulator::EmulatorConfig;
 
 fn parse_policy(json: &str) -> Result<ModerationPolicy, String> {
     let policy: ModerationPolicy = serde_json::from_str(json).map_err(|e| e.to_string())?;
@@ -41,6 +42,11 @@ pub struct LocalConfig {
     /// JSON moderation policy for rooms that have none of their own.
     #[arg(long, env = "CHAT_DEFAULT_POLICY", value_parser = parse_policy)]
     pub default_policy: Option<ModerationPolicy>,
+    /// The emulator's other settings (review timeout, session length, quotas...): `main` reads
+    /// them from its `IVSCHAT_EMULATOR_*` variables; its address, data directory and Lambda
+    /// endpoint are chat-local's.
+    #[arg(skip = EmulatorConfig::default())]
+    pub emulator: EmulatorConfig,
 }
 
 impl LocalConfig {
@@ -53,6 +59,7 @@ impl LocalConfig {
             data_dir: data_dir.into(),
             cors_allow_origin: "*".into(),
             default_policy: None,
+            emulator: EmulatorConfig::default(),
         }
     }
 }

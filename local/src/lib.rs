@@ -111,7 +111,7 @@ impl RunningStack {
             bind: SocketAddr::new(config.host, config.emulator_port),
             data_dir: Some(dir.join("emulator")),
             lambda_endpoint: Some(format!("http://{}", reachable(app_addr))),
-            ..EmulatorConfig::default()
+            ..config.emulator.clone()
         };
         let region = emulator_config.region.clone();
         let account_id = emulator_config.account_id.clone();

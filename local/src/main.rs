@@ -1,5 +1,6 @@
 use chat_local::{LocalConfig, RunningStack, StartError};
 use clap::Parser;
+use ivschat_emulator::EmulatorConfig;
 use ivschat_emulator::server::shutdown_signal;
 use tracing_subscriber::EnvFilter;
 
@@ -11,7 +12,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = LocalConfig::parse();
+    let mut config = LocalConfig::parse();
+    // The emulator's own settings, from its environment variables (flags are chat-local's).
+    config.emulator = match EmulatorConfig::try_parse_from(["ivschat-emulator"]) {
+        Ok(emulator) => emulator,
+        Err(e) => {
+            eprintln!("chat-local: an IVSCHAT_EMULATOR_* variable is not valid: {e}");
+            std::process::exit(2);
+        }
+    };
     let stack = match RunningStack::start(config).await {
         Ok(stack) => stack,
         Err(e) => {
@@ -35,6 +44,12 @@ fn print_banner(stack: &RunningStack) {
     let app = stack.app_url();
     let ivs = stack.emulator_url();
     let ws = ivs.replacen("http://", "ws://", 1);
+    if !stack.app_addr.ip().is_loopback() {
+        println!(
+            "Warning: listening on {}: dev sign-in lets anyone who reaches it act as any user, admin included.\n",
+            stack.app_addr
+        );
+    }
     println!(
         "chat-local is running — no AWS account needed
 

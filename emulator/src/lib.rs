@@ -19,6 +19,8 @@ mod seal;
 pub mod server;
 pub mod service;
 mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod wire;
 
 pub use config::EmulatorConfig;

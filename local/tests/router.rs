@@ -10,16 +10,14 @@ use chat_core::testing::{ChatSocket, chat_connect};
 use chat_local::routes::ROUTES;
 use chat_local::{LocalConfig, RunningStack};
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
+use ivschat_emulator::testing::raw_with_headers;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 struct Reply {
     status: u16,
-    headers: hyper::HeaderMap,
+    headers: axum::http::HeaderMap,
     body: Value,
     text: String,
 }
@@ -31,33 +29,12 @@ async fn http(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Reply {
-    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    let mut request = hyper::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr.to_string());
-    if body.is_some() {
-        request = request.header("content-type", "application/json");
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let request = request
-        .body(Full::new(Bytes::from(body.unwrap_or_default().to_owned())))
-        .unwrap();
-    let response = sender.send_request(request).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let raw = raw_with_headers(addr, method, path, headers, body.unwrap_or_default()).await;
+    let text = raw.text();
     Reply {
-        status,
-        headers,
+        status: raw.status,
         body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        headers: raw.headers,
         text,
     }
 }

@@ -6,9 +6,6 @@ use std::net::SocketAddr;
 
 use aws_sdk_ivschat::Client;
 use aws_sdk_ivschat::config::{Credentials, Region};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
 use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use serde_json::Value;
 
@@ -44,64 +41,9 @@ pub fn client_with_keys(endpoint: &str, access_key: &str, secret: &str) -> Clien
     Client::from_conf(config)
 }
 
-pub struct RawResponse {
-    pub status: u16,
-    pub headers: hyper::HeaderMap,
-    pub body: Bytes,
-}
-
-impl RawResponse {
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", String::from_utf8_lossy(&self.body)))
-    }
-
-    pub fn error_type(&self) -> &str {
-        self.headers
-            .get("x-amzn-errortype")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-}
-
-/// One unsigned HTTP/1.1 request, as any client could send it.
-pub async fn raw(addr: SocketAddr, method: &str, path: &str, body: &str) -> RawResponse {
-    raw_with_headers(addr, method, path, &[], body).await
-}
-
-pub async fn raw_with_headers(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> RawResponse {
-    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    let mut request = hyper::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr.to_string())
-        .header("content-type", "application/json");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let request = request
-        .body(Full::new(Bytes::from(body.to_owned())))
-        .unwrap();
-    let response = sender.send_request(request).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    RawResponse {
-        status,
-        headers,
-        body,
-    }
-}
+// Not every test binary uses all of them.
+#[allow(unused_imports)]
+pub use ivschat_emulator::testing::{RawResponse, raw, raw_with_headers};
 
 /// POST a JSON body to an operation path.
 pub async fn post(addr: SocketAddr, op: &str, body: Value) -> RawResponse {

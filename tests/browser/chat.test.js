@@ -192,6 +192,14 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
     await alice.evaluate(() => window.scrollTo(0, 0));
     await alice.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'chat-local-owner.png'), fullPage: true });
   }
+
+  // Lifting the ban lets Bob back in.
+  await carol.locator('#bans li.ban[data-user="bob"] button').click();
+  await carol.locator('#bans li', { hasText: 'Nobody is banned' }).waitFor();
+  await bob.click('.room-button:has-text("lobby")');
+  await statusIs(bob, 'connected as viewer');
+  await say(bob, 'thanks for letting me back');
+  await messages(alice, 'thanks for letting me back').waitFor();
   assert.deepEqual(pageErrors, []);
 });
 

@@ -22,16 +22,16 @@ const CHROMIUM_ARGS = [
 ];
 const WAIT = 15_000;
 
-let stack;
-let url;
+let main;
 let browser;
-let dataDir;
 const pageErrors = [];
 
-function startStack() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-local-browser-'));
-  const child = spawn(BIN, ['--port', '0', '--emulator-port', '0', '--data-dir', dataDir], {
+/** Starts chat-local on free ports with a fresh data directory; resolves once it is serving. */
+function startStack(env = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-local-browser-'));
+  const child = spawn(BIN, ['--port', '0', '--emulator-port', '0', '--data-dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr += chunk; });
@@ -45,29 +45,33 @@ function startStack() {
       if (match) {
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        resolve({ child, url: match[1] });
+        resolve({ child, url: match[1], dir });
       }
     });
   });
 }
 
+/** Stops it with SIGTERM, as Ctrl-C would, and expects a clean exit. */
+async function stopStack(stack) {
+  if (stack.child.exitCode === null) {
+    const exited = new Promise((resolve) => stack.child.on('exit', resolve));
+    stack.child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'chat-local shuts down cleanly on SIGTERM');
+  }
+  fs.rmSync(stack.dir, { recursive: true, force: true });
+}
+
 before(async () => {
-  ({ child: stack, url } = await startStack());
+  main = await startStack();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (stack && stack.exitCode === null) {
-    const exited = new Promise((resolve) => stack.on('exit', resolve));
-    stack.kill('SIGTERM');
-    const code = await exited;
-    assert.equal(code, 0, 'chat-local shuts down cleanly on SIGTERM');
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (main) await stopStack(main);
 });
 
-async function openPage(name, admin) {
+async function openPage(name, admin, url = main.url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
@@ -212,4 +216,33 @@ test('the page survives a reload and a sign-out, each tab keeping its own sign-i
   await dave.locator('#sign-in').waitFor();
   assert.equal(await dave.isVisible('#lobby'), false);
   assert.deepEqual(pageErrors, []);
+});
+
+test('when the chat session ends, the page reconnects with a fresh token', { timeout: 150_000 }, async () => {
+  // A minute of session lasts a second: the viewer's 60-minute session ends after 60 s.
+  const short = await startStack({ IVSCHAT_EMULATOR_SESSION_MINUTE_SECS: '1' });
+  try {
+    const erin = await openPage('Erin', true, short.url);
+    await erin.fill('#room-name', 'short');
+    await erin.click('#new-room button[type=submit]');
+    await statusIs(erin, 'connected as admin');
+    const frank = await openPage('Frank', false, short.url);
+    let sockets = 0;
+    frank.on('websocket', () => { sockets += 1; });
+    await frank.click('.room-button:has-text("short")');
+    await statusIs(frank, 'connected as viewer');
+    assert.equal(sockets, 1);
+    const deadline = Date.now() + 100_000;
+    while (sockets < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.equal(sockets, 2, 'a second connection after the session ended');
+    await statusIs(frank, 'connected as viewer');
+    assert.equal(await frank.isVisible('#notice'), false, 'no error shown for a routine reconnect');
+    await say(frank, 'still with you');
+    await messages(erin, 'still with you').locator('.name', { hasText: 'Frank' }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await stopStack(short);
+  }
 });

@@ -186,7 +186,15 @@ async fn acknowledged_changes_survive_kill_9_at_any_moment() {
                 }
             }));
         }
-        tokio::time::sleep(std::time::Duration::from_millis(150 + round * 70)).await;
+        // Kill once writes are flowing (a client's first call can be slow on a busy machine),
+        // at a moment that differs from round to round.
+        let flowing = std::time::Instant::now();
+        while acknowledged.lock().await.is_empty()
+            && flowing.elapsed() < std::time::Duration::from_secs(20)
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(30 + round * 70)).await;
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         stop.store(true, Ordering::Relaxed);

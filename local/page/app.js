@@ -21,6 +21,7 @@ const state = {
   room: null, // {id, name, role, capabilities, manages, moderates}
   socket: null,
   kicked: null, // the reason, once a moderator disconnected us
+  sessionExpired: false, // the server ended the chat session (ERROR 401): reconnect on close
   pending: new Map(), // RequestId → the <li> of a message not yet echoed
 };
 

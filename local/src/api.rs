@@ -12,6 +12,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use chat_core::error::ApiError;
 use chat_core::gateway::{HttpApiEvent, authorizer_claims};
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -62,17 +63,18 @@ fn json_response(status: StatusCode, body: serde_json::Value) -> Response {
 
 /// `POST /dev/login {"userId","displayName","groups"}` → `{"token", ...}`.
 async fn login(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    let bad = |message: String| {
-        json_response(
-            StatusCode::BAD_REQUEST,
-            json!({"error": {"code": "BAD_REQUEST", "message": message}}),
-        )
-    };
-    let login: Login = match serde_json::from_slice(&body) {
-        Ok(login) => login,
-        Err(e) => return bad(format!("The sign-in is not valid: {e}")),
-    };
-    match app.auth.issue(&login) {
+    let issued = serde_json::from_slice::<Login>(&body)
+        .map_err(|e| ApiError::bad_request(format!("The sign-in is not valid: {e}")))
+        .and_then(|login| {
+            app.auth.issue(&login).map_err(|e| match e {
+                LoginError::Sign(e) => {
+                    tracing::error!(error = %e, "signing a dev token failed");
+                    ApiError::internal("The token could not be signed.")
+                }
+                invalid => ApiError::bad_request(invalid.to_string()),
+            })
+        });
+    match issued {
         Ok((token, claims)) => json_response(
             StatusCode::OK,
             json!({
@@ -83,14 +85,7 @@ async fn login(State(app): State<Arc<App>>, body: Bytes) -> Response {
                 "expiresAt": claims["exp"],
             }),
         ),
-        Err(LoginError::Sign(e)) => {
-            tracing::error!(error = %e, "signing a dev token failed");
-            json_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                json!({"error": {"code": "INTERNAL", "message": "The token could not be signed."}}),
-            )
-        }
-        Err(e) => bad(e.to_string()),
+        Err(error) => from_lambda(error.into_response()),
     }
 }
 
@@ -114,7 +109,7 @@ async fn dev_config(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
         json!({
             "messagingEndpoint": format!("ws://{host}"),
             "controlPlaneEndpoint": format!("http://{host}"),
-            "reviewHandlerArn": app.review_handler_arn,
+            "reviewHandlerArn": app.provisioner.review_handler_arn,
             "defaultPolicy": app.default_policy,
         }),
     )

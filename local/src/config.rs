@@ -7,16 +7,6 @@ use chat_core::policy::ModerationPolicy;
 use clap::Parser;
 use ivschat_emulator::EmulatorConfig;
 
-fn parse_policy(json: &str) -> Result<ModerationPolicy, String> {
-    let policy: ModerationPolicy = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    let problems = policy.problems();
-    if problems.is_empty() {
-        Ok(policy)
-    } else {
-        Err(problems.join("; "))
-    }
-}
-
 #[derive(Parser, Clone, Debug)]
 #[command(
     name = "chat-local",
@@ -40,7 +30,7 @@ pub struct LocalConfig {
     #[arg(long, env = "CHAT_LOCAL_CORS_ALLOW_ORIGIN", default_value = "*")]
     pub cors_allow_origin: String,
     /// JSON moderation policy for rooms that have none of their own.
-    #[arg(long, env = "CHAT_DEFAULT_POLICY", value_parser = parse_policy)]
+    #[arg(long, env = "CHAT_DEFAULT_POLICY", value_parser = ModerationPolicy::from_json)]
     pub default_policy: Option<ModerationPolicy>,
     /// The emulator's other settings (review timeout, session length, quotas...): `main` reads
     /// them from its `IVSCHAT_EMULATOR_*` variables; its address, data directory and Lambda

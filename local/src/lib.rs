@@ -38,7 +38,6 @@ pub struct App {
     pub moderator: moderator::Moderator<EmbeddedStore>,
     pub reviewer: message_review::Reviewer<EmbeddedStore>,
     pub account_id: String,
-    pub review_handler_arn: String,
     /// The policy of rooms that have none of their own (shown by the page's policy editor).
     pub default_policy: chat_core::policy::ModerationPolicy,
     /// Where the emulator listens (the page's WebSocket goes there).
@@ -74,13 +73,14 @@ pub struct RunningStack {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// A loopback address for a listener bound to "any address", so that callers can reach it.
-fn reachable(addr: SocketAddr) -> SocketAddr {
-    if addr.ip().is_unspecified() {
+/// The URL callers reach a listener at: loopback for one bound to "any address".
+fn http_url(addr: SocketAddr) -> String {
+    let addr = if addr.ip().is_unspecified() {
         SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
     } else {
         addr
-    }
+    };
+    format!("http://{addr}")
 }
 
 impl RunningStack {
@@ -110,7 +110,7 @@ impl RunningStack {
         let emulator_config = EmulatorConfig {
             bind: SocketAddr::new(config.host, config.emulator_port),
             data_dir: Some(dir.join("emulator")),
-            lambda_endpoint: Some(format!("http://{}", reachable(app_addr))),
+            lambda_endpoint: Some(http_url(app_addr)),
             ..config.emulator.clone()
         };
         let region = emulator_config.region.clone();
@@ -120,10 +120,7 @@ impl RunningStack {
             format!("arn:aws:lambda:{region}:{account_id}:function:{REVIEW_FUNCTION}");
 
         let store = ChatStore::new(EmbeddedStore::open(&dir.join("store"))?);
-        let ivs = chat_core::ivs::client_for_endpoint(
-            &format!("http://{}", reachable(emulator.addr)),
-            &region,
-        );
+        let ivs = chat_core::ivs::client_for_endpoint(&http_url(emulator.addr), &region);
         // As the review function's `main` does: every table built before the first message.
         chat_core::moderation::warm_up();
         let default_policy = config.default_policy.clone().unwrap_or_default();
@@ -146,7 +143,6 @@ impl RunningStack {
             reviewer: message_review::Reviewer::new(store, default_policy.clone()),
             default_policy,
             account_id,
-            review_handler_arn: review_handler_arn.clone(),
             emulator_addr: emulator.addr,
         });
 
@@ -174,12 +170,12 @@ impl RunningStack {
 
     /// The chat page and API, e.g. `http://127.0.0.1:3000`.
     pub fn app_url(&self) -> String {
-        format!("http://{}", reachable(self.app_addr))
+        http_url(self.app_addr)
     }
 
     /// The emulator's control plane, e.g. `http://127.0.0.1:4600`.
     pub fn emulator_url(&self) -> String {
-        format!("http://{}", reachable(self.emulator.addr))
+        http_url(self.emulator.addr)
     }
 
     /// Stops taking requests, lets those in flight finish, then stops the emulator (which

@@ -37,15 +37,7 @@ impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         let default_policy = match var("CHAT_DEFAULT_POLICY") {
             None => ModerationPolicy::default(),
-            Some(json) => {
-                let policy: ModerationPolicy = serde_json::from_str(&json)
-                    .map_err(|e| ConfigError::DefaultPolicy(e.to_string()))?;
-                let problems = policy.problems();
-                if !problems.is_empty() {
-                    return Err(ConfigError::DefaultPolicy(problems.join("; ")));
-                }
-                policy
-            }
+            Some(json) => ModerationPolicy::from_json(&json).map_err(ConfigError::DefaultPolicy)?,
         };
         Ok(Self {
             table_name: var("CHAT_TABLE_NAME"),

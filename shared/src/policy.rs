@@ -111,6 +111,17 @@ pub struct ModerationPolicy {
 }
 
 impl ModerationPolicy {
+    /// A policy from its JSON, checked: the parse error or every problem, in words.
+    pub fn from_json(json: &str) -> Result<Self, String> {
+        let policy: Self = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let problems = policy.problems();
+        if problems.is_empty() {
+            Ok(policy)
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+
     /// Every problem with the policy, in words a person can act on; empty when it is valid.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -224,7 +224,7 @@ impl Writer {
             account = self.account_id,
             region = self.region,
             stamp = Timestamp::now().unix_nanos(),
-            unique = crate::service::new_id(),
+            unique = crate::model::new_id(),
         );
         let dir = self.dir.join("s3").join(component(bucket)).join(prefix);
         fs::create_dir_all(&dir)?;

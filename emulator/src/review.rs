@@ -15,8 +15,7 @@ use hyper_util::rt::TokioExecutor;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{FallbackResult, MessageReviewHandler};
-use crate::wire::frames::Attributes;
+use crate::model::{Attributes, FallbackResult, MessageReviewHandler};
 
 /// The payload IVS sends to a review handler.
 #[derive(Debug, Serialize)]

@@ -21,17 +21,10 @@ use crate::config::EmulatorConfig;
 use crate::persist::PersistError;
 use crate::service::ChatService;
 use crate::wire::sigv4::SignatureVerifier;
-use crate::wire::{rest_json, websocket};
+use crate::wire::{AppState, rest_json, websocket};
 
 /// How long live connections get to close when the server stops.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-/// What every request handler shares.
-pub struct AppState {
-    pub service: ChatService,
-    /// Present when `--credentials` asks for SigV4 verification.
-    pub verifier: Option<SignatureVerifier>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {

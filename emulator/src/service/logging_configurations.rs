@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::validate::{self, Check};
-use super::{ChatService, Page, new_id, persist_failed};
+use super::{ChatService, Page, persist_failed};
 use crate::error::{Result, ServiceError};
+use crate::model::new_id;
 use crate::model::{
     Destination, LoggingConfiguration, LoggingConfigurationState, ResourceType, Timestamp,
 };

@@ -6,17 +6,17 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use super::ChatService;
 use super::validate;
-use super::{ChatService, new_id};
 use crate::chat_log::{LogRecord, RecordKind};
 use crate::live::{Delivery, LiveRoom, Membership};
+use crate::model::messaging::{self, ClientRequest};
 use crate::model::{
-    Capability, Destination, LoggingConfigurationState, MAX_ATTRIBUTES_BYTES, MessageReviewHandler,
-    Timestamp,
+    Attributes, Capability, Destination, LoggingConfigurationState, MAX_ATTRIBUTES_BYTES,
+    MessageReviewHandler, Timestamp, attributes_size, new_id,
 };
 use crate::review::{ReviewRequest, ReviewSender, Verdict};
 use crate::service::ChatTokenClaims;
-use crate::wire::frames::{self, Attributes, ClientRequest};
 
 /// Why a WebSocket handshake is refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -238,7 +238,7 @@ impl ChatService {
             }
         };
         let time = Timestamp::now();
-        let frame = frames::Message {
+        let frame = messaging::Message {
             id: &id,
             request_id,
             content: &content,
@@ -270,7 +270,7 @@ impl ChatService {
         attributes: &Attributes,
     ) {
         let time = Timestamp::now();
-        let frame = frames::Event {
+        let frame = messaging::Event {
             id,
             request_id,
             event_name,
@@ -405,10 +405,6 @@ fn check_reason(reason: &Option<String>) -> Result<(), FrameError> {
         }
         _ => Ok(()),
     }
-}
-
-fn attributes_size(attributes: &Attributes) -> usize {
-    attributes.iter().map(|(k, v)| k.len() + v.len()).sum()
 }
 
 /// `aws:DELETE_MESSAGE` carries the id as `MessageID` (what the SDK reads) and `MessageId`.

@@ -16,9 +16,6 @@ pub mod validate;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use rand::Rng;
-use rand::distr::Alphanumeric;
-
 pub use logging_configurations::{
     CreateLoggingConfigurationRequest, DestinationInput, GetLoggingConfigurationRequest,
     ListLoggingConfigurationsRequest, UpdateLoggingConfigurationRequest,
@@ -37,7 +34,7 @@ use crate::chat_log::ChatLog;
 use crate::config::EmulatorConfig;
 use crate::error::{Result, ServiceError};
 use crate::live::Live;
-use crate::model::{ID_LEN, ResourceType};
+use crate::model::ResourceType;
 use crate::persist::{PersistError, Persistence};
 use crate::review::Reviewer;
 use crate::seal::Sealer;
@@ -189,15 +186,6 @@ impl ChatService {
         let arn = identifier.as_deref().unwrap_or_default();
         self.resolve(kind, arn).map(str::to_owned)
     }
-}
-
-/// A fresh 12-character id, as IVS makes them.
-pub fn new_id() -> String {
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(ID_LEN)
-        .map(char::from)
-        .collect()
 }
 
 fn persist_failed(err: PersistError) -> ServiceError {

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use super::ChatService;
 use super::rooms::room_in;
 use super::validate::{self, Check};
-use super::{ChatService, new_id};
 use crate::error::Result;
 use crate::model::ResourceType;
+use crate::model::new_id;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]

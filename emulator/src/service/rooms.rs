@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::validate::{self, Check};
-use super::{ChatService, Page, new_id, persist_failed};
+use super::{ChatService, Page, persist_failed};
 use crate::error::{Result, ServiceError};
+use crate::model::new_id;
 use crate::model::{
     DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_MESSAGE_RATE, FallbackResult,
     MAX_LOGGING_CONFIGURATIONS_PER_ROOM, MessageReviewHandler, ResourceType, Room, Timestamp,

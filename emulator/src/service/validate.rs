@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::error::{FieldError, Result, ServiceError};
-use crate::model::{MAX_ATTRIBUTES_BYTES, MAX_TAGS, ResourceType};
+use crate::model::{MAX_ATTRIBUTES_BYTES, MAX_TAGS, ResourceType, attributes_size};
 
 /// A string constraint from the model: length in code points, and an optional pattern.
 /// The model's patterns are unanchored Smithy patterns; the service matches them whole.
@@ -205,8 +205,7 @@ impl Check {
 
     /// Token and event attributes: keys and values together at most 1 KB.
     pub fn attributes(&mut self, name: &str, attributes: &HashMap<String, String>) {
-        let size: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
-        if size > MAX_ATTRIBUTES_BYTES {
+        if attributes_size(attributes) > MAX_ATTRIBUTES_BYTES {
             self.fail(
                 name,
                 format!("Member must not exceed {MAX_ATTRIBUTES_BYTES} bytes in total"),

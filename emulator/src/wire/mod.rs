@@ -5,3 +5,13 @@ pub mod frames;
 pub mod rest_json;
 pub mod sigv4;
 pub mod websocket;
+
+use crate::service::ChatService;
+use sigv4::SignatureVerifier;
+
+/// What every request handler shares: the service, and the SigV4 verifier when
+/// `--credentials` asks for one.
+pub struct AppState {
+    pub service: ChatService,
+    pub verifier: Option<SignatureVerifier>,
+}

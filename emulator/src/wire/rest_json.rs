@@ -21,8 +21,9 @@ use serde_json::{Value, json};
 
 use crate::error::{Result, ServiceError};
 use crate::model::{LoggingConfiguration, Room, Timestamp};
-use crate::server::AppState;
 use crate::service::{Page, TagResourceRequest};
+
+use super::AppState;
 
 /// Largest request body read (CreateChatToken with 1 KB of attributes is far below it).
 pub const MAX_BODY_BYTES: usize = 1 << 20;

@@ -21,11 +21,12 @@ use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use super::AppState;
 use crate::live::Delivery;
-use crate::model::Timestamp;
-use crate::server::AppState;
-use crate::service::{Connection, FrameError, Participant, new_id};
-use crate::wire::frames::{self, ClientRequest};
+use crate::model::messaging::error_json;
+use crate::model::{Timestamp, new_id};
+use crate::service::{Connection, FrameError, Participant};
+use crate::wire::frames::parse_request;
 
 /// Kept small: chat frames are under 4 KB, and 10,000 idle connections must stay cheap.
 const READ_BUFFER: usize = 4 * 1024;
@@ -141,7 +142,7 @@ async fn send_error(
     request_id: &str,
     error: &FrameError,
 ) -> Result<(), axum::Error> {
-    let frame = frames::error_json(&new_id(), request_id, error.code, &error.message);
+    let frame = error_json(&new_id(), request_id, error.code, &error.message);
     sink.send(Message::Text(frame.into())).await
 }
 
@@ -186,7 +187,7 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
             }
             incoming = stream.next(), if in_flight.is_none() => match incoming {
                 Some(Ok(Message::Text(text))) => {
-                    match ClientRequest::parse(text.as_str()) {
+                    match parse_request(text.as_str()) {
                         Ok(request) => {
                             let request_id = request.request_id().to_owned();
                             let (app, who) = (app.clone(), who.clone());

@@ -7,6 +7,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod messaging;
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -24,6 +28,25 @@ pub const MAX_ATTRIBUTES_BYTES: usize = 1024;
 pub const MAX_LOGGING_CONFIGURATIONS_PER_ROOM: usize = 3;
 /// Model: `Tags` max 50.
 pub const MAX_TAGS: usize = 50;
+
+/// Token, message and event attributes: string keys to string values.
+pub type Attributes = BTreeMap<String, String>;
+
+/// The size IVS counts against [`MAX_ATTRIBUTES_BYTES`]: keys and values together, in bytes.
+pub fn attributes_size<'a>(
+    attributes: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> usize {
+    attributes.into_iter().map(|(k, v)| k.len() + v.len()).sum()
+}
+
+/// A fresh 12-character id, as IVS makes them (resources, messages, events, log objects).
+pub fn new_id() -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(ID_LEN)
+        .map(char::from)
+        .collect()
+}
 
 /// A point in time, kept to the nanosecond and rendered as ISO 8601 (the model's `Time` shape
 /// uses `timestampFormat: iso8601`).

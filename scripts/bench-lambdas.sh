@@ -12,4 +12,4 @@ done
 cargo bench --locked -p token-issuer --bench lambda
 LAMBDA_BINARY="$PWD/target/release/message-review" LAMBDA_EVENT="$PWD/events/message-review/allow.json" \
   LAMBDA_EXPECT='"ReviewResult":"ALLOW"' cargo bench --locked -p token-issuer --bench lambda
-cargo bench --locked -p chat-core --bench moderation
+cargo bench --locked -p chat-moderation --bench engine

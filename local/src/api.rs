@@ -12,8 +12,8 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chat_core::error::ApiError;
-use chat_core::gateway::{HttpApiEvent, authorizer_claims};
+use chat_core::http::error::ApiError;
+use chat_core::http::gateway::{HttpApiEvent, authorizer_claims};
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use chat_core::policy::ModerationPolicy;
+use chat_core::domain::policy::ModerationPolicy;
 use clap::Parser;
 use ivschat_emulator::EmulatorConfig;
 

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chat_core::review::ReviewRequest;
+use chat_core::ivs::review::ReviewRequest;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::json;
 

@@ -39,7 +39,7 @@ pub struct App {
     pub reviewer: message_review::Reviewer<EmbeddedStore>,
     pub account_id: String,
     /// The policy of rooms that have none of their own (shown by the page's policy editor).
-    pub default_policy: chat_core::policy::ModerationPolicy,
+    pub default_policy: chat_core::domain::policy::ModerationPolicy,
     /// Where the emulator listens (the page's WebSocket goes there).
     pub emulator_addr: SocketAddr,
 }
@@ -122,7 +122,7 @@ impl RunningStack {
         let store = ChatStore::new(EmbeddedStore::open(&dir.join("store"))?);
         let ivs = chat_core::ivs::client_for_endpoint(&http_url(emulator.addr), &region);
         // As the review function's `main` does: every table built before the first message.
-        chat_core::moderation::warm_up();
+        chat_moderation::warm_up();
         let default_policy = config.default_policy.clone().unwrap_or_default();
         let app = Arc::new(App {
             auth,

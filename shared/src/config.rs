@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::policy::ModerationPolicy;
+use crate::domain::policy::ModerationPolicy;
 use crate::store::{
     ChatStore, Condition, DynamoStore, EmbeddedStore, Item, Page, Query, Store, StoreError,
 };

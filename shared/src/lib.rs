@@ -1,27 +1,20 @@
-//! `chat-core`: what the chat backend's functions share.
+//! `chat-core`: what the chat backend's functions share, grouped by concept.
 //!
-//! - the domain: [`records`] (rooms, moderators, bans and timeouts, audit entries), [`role`]
-//!   (who may do what, and the IVS capabilities each role gets), [`policy`] (a room's
-//!   moderation policy);
-//! - API Gateway HTTP API events ([`gateway`]), as the functions receive them;
-//! - the caller's [`identity`] from the API Gateway JWT authorizer's claims;
-//! - the [`store`] port, its adapters (`DynamoStore`, `EmbeddedStore`) and the domain
+//! - [`domain`]: the caller's identity, roles and what they may do, a room's moderation policy,
+//!   and the records the store keeps (rooms, moderators, bans and timeouts, audit entries);
+//! - [`http`]: the App HTTP API edge (caller, parameters, access checks, errors mapped once to
+//!   HTTP, each function's route table); the API Gateway event builder behind feature `gateway`;
+//! - [`ivs`]: IVS Chat's limits, the message-review contract, clients and error mapping;
+//! - [`store`]: the store port, its adapters (`DynamoStore`, `EmbeddedStore`) and the domain
 //!   repository over it ([`store::ChatStore`]);
-//! - the IVS message-review contract ([`review`]);
-//! - errors mapped once to HTTP ([`error`]), configuration from the environment ([`config`]),
-//!   and tracing set-up ([`telemetry`]).
+//! - configuration from the environment ([`config`]), tracing set-up ([`telemetry`]), [`time`].
+//!
+//! The moderation engine is its own crate (`chat-moderation`): only message-review runs it.
 
 pub mod config;
-pub mod error;
-pub mod gateway;
-pub mod identity;
+pub mod domain;
+pub mod http;
 pub mod ivs;
-pub mod moderation;
-pub mod policy;
-pub mod records;
-pub mod request;
-pub mod review;
-pub mod role;
 pub mod store;
 pub mod telemetry;
 #[cfg(feature = "testing")]

@@ -147,7 +147,7 @@ pub fn api_request(
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    crate::gateway::HttpApiEvent {
+    crate::http::gateway::HttpApiEvent {
         method: method.to_owned(),
         raw_path: path,
         raw_query: form_urlencoded::Serializer::new(String::new())

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chat_core::records::{AuditAction, AuditEntry, Ban, Moderator, RoomRecord};
+use chat_core::domain::records::{AuditAction, AuditEntry, Ban, Moderator, RoomRecord};
 use chat_core::store::{
     ChatStore, Condition, EmbeddedStore, Item, Query, SlowMode, Store, StoreError, now_secs,
 };

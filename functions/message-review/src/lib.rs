@@ -9,12 +9,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use chat_core::moderation::{CompiledPolicy, Verdict, fingerprint, review};
-use chat_core::policy::ModerationPolicy;
-use chat_core::records::AuditAction;
-use chat_core::review::{ReviewRequest, ReviewResponse};
-use chat_core::role::Role;
+use chat_core::domain::policy::ModerationPolicy;
+use chat_core::domain::records::AuditAction;
+use chat_core::domain::role::Role;
+use chat_core::ivs::review::{ReviewRequest, ReviewResponse};
 use chat_core::store::{ChatStore, SlowMode, Store};
+use chat_moderation::{CompiledPolicy, Verdict, fingerprint, review};
 use lambda_runtime::{Error, LambdaEvent};
 
 /// How long an instance trusts its copy of a room's policy.

@@ -6,7 +6,7 @@ use message_review::{Reviewer, handle};
 async fn main() -> Result<(), Error> {
     chat_core::telemetry::init();
     // Every table and matcher is built here, before the first message arrives.
-    chat_core::moderation::warm_up();
+    chat_moderation::warm_up();
     let config = Config::from_env()?;
     let sdk = sdk_config().await;
     let reviewer = Reviewer::new(config.store(&sdk)?, config.default_policy.clone());

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
-use chat_core::policy::ModerationPolicy;
-use chat_core::records::RoomRecord;
-use chat_core::review::{ReviewRequest, ReviewResponse, ReviewResult};
+use chat_core::domain::policy::ModerationPolicy;
+use chat_core::domain::records::RoomRecord;
+use chat_core::ivs::review::{ReviewRequest, ReviewResponse, ReviewResult};
 use chat_core::store::{ChatStore, EmbeddedStore};
 use chat_core::testing::{ChatSocket, chat_connect, ivs_client};
 use futures_util::{SinkExt, StreamExt};
@@ -73,7 +73,7 @@ async fn sample_events_get_their_verdicts() {
     let say = |text: &str| ReviewRequest {
         content: text.into(),
         room_arn: room.room_arn.clone(),
-        sender: chat_core::review::ReviewSender {
+        sender: chat_core::ivs::review::ReviewSender {
             user_id: "repeater".into(),
             ..Default::default()
         },
@@ -125,7 +125,7 @@ async fn invoke(
 async fn the_review_handler_moderates_live_chat() {
     let dir = tempfile::tempdir().unwrap();
     let store = ChatStore::new(EmbeddedStore::open(dir.path()).unwrap());
-    chat_core::moderation::warm_up();
+    chat_moderation::warm_up();
     let reviewer = Arc::new(Reviewer::new(store.clone(), ModerationPolicy::default()));
     let app = Router::new()
         .route("/2015-03-31/functions/{name}/invocations", post(invoke))

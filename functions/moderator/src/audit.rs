@@ -1,7 +1,7 @@
 //! The room's moderation log, newest first.
 
-use chat_core::error::{ApiError, json_response};
-use chat_core::request::query_param;
+use chat_core::http::error::{ApiError, json_response};
+use chat_core::http::request::query_param;
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;

@@ -2,11 +2,11 @@
 //! their token was minted with (the verified `sub`): they are cut off at once, and the token
 //! issuer refuses them a new token. If the disconnect fails, the record is put back as it was.
 
-use chat_core::error::{ApiError, json_response, no_content};
+use chat_core::domain::records::{AuditAction, Ban};
+use chat_core::domain::role::Role;
+use chat_core::http::error::{ApiError, json_response, no_content};
+use chat_core::http::request::{json_body, path_param};
 use chat_core::ivs::ivs_error;
-use chat_core::records::{AuditAction, Ban};
-use chat_core::request::{json_body, path_param};
-use chat_core::role::Role;
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;

@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use chat_core::error::{ApiError, json_response};
+use chat_core::domain::records::AuditAction;
+use chat_core::http::error::{ApiError, json_response};
+use chat_core::http::request::json_body;
 use chat_core::ivs::ivs_error;
-use chat_core::records::AuditAction;
-use chat_core::request::json_body;
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;

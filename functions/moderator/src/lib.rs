@@ -6,10 +6,10 @@ mod bans;
 mod events;
 mod messages;
 
-use chat_core::error::{ApiError, respond};
-use chat_core::identity::Caller;
-use chat_core::records::RoomRecord;
-use chat_core::request::{caller, require_moderator, room_access, room_id, route_key};
+use chat_core::domain::identity::Caller;
+use chat_core::domain::records::RoomRecord;
+use chat_core::http::error::{ApiError, respond};
+use chat_core::http::request::{caller, require_moderator, room_access, room_id, route_key};
 use chat_core::store::{ChatStore, Store};
 use lambda_http::{Body, Error, Request, Response};
 
@@ -37,7 +37,7 @@ pub async fn handle<S: Store>(req: Request, m: &Moderator<S>) -> Result<Response
 async fn moderating<S: Store>(
     req: &Request,
     m: &Moderator<S>,
-) -> Result<(Caller, RoomRecord, chat_core::role::Role), ApiError> {
+) -> Result<(Caller, RoomRecord, chat_core::domain::role::Role), ApiError> {
     let caller = caller(req)?;
     let room_id = room_id(req)?;
     let (room, role) = room_access(&m.store, &caller, &room_id).await?;

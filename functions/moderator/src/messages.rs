@@ -1,9 +1,9 @@
 //! Deleting a message: every client removes it (IVS broadcasts `aws:DELETE_MESSAGE`).
 
-use chat_core::error::{ApiError, json_response};
+use chat_core::domain::records::AuditAction;
+use chat_core::http::error::{ApiError, json_response};
+use chat_core::http::request::{path_param, query_param};
 use chat_core::ivs::{is_resource_id, ivs_error};
-use chat_core::records::AuditAction;
-use chat_core::request::{path_param, query_param};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;

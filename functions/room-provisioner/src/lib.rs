@@ -7,8 +7,8 @@ mod moderators;
 mod rooms;
 mod tags;
 
-use chat_core::error::{ApiError, respond};
-use chat_core::request::route_key;
+use chat_core::http::error::{ApiError, respond};
+use chat_core::http::request::route_key;
 use chat_core::store::{ChatStore, Store};
 use lambda_http::{Body, Error, Request, Response};
 
@@ -46,7 +46,7 @@ pub async fn handle<S: Store>(req: Request, p: &Provisioner<S>) -> Result<Respon
 
 /// `limit` (1 to 50) and `nextToken` query parameters for lists that page through IVS.
 fn page_params(req: &Request) -> Result<(Option<i32>, Option<String>), ApiError> {
-    let limit = match chat_core::request::query_param(req, "limit") {
+    let limit = match chat_core::http::request::query_param(req, "limit") {
         None => None,
         Some(v) => match v.parse::<i32>() {
             Ok(n) if (1..=50).contains(&n) => Some(n),
@@ -57,7 +57,10 @@ fn page_params(req: &Request) -> Result<(Option<i32>, Option<String>), ApiError>
             }
         },
     };
-    Ok((limit, chat_core::request::query_param(req, "nextToken")))
+    Ok((
+        limit,
+        chat_core::http::request::query_param(req, "nextToken"),
+    ))
 }
 
 fn time(t: Option<&aws_sdk_ivschat::primitives::DateTime>) -> Option<String> {

@@ -6,9 +6,9 @@ use aws_sdk_ivschat::types::{
     CloudWatchLogsDestinationConfiguration, DestinationConfiguration,
     FirehoseDestinationConfiguration, S3DestinationConfiguration,
 };
-use chat_core::error::{ApiError, json_response, no_content};
+use chat_core::http::error::{ApiError, json_response, no_content};
+use chat_core::http::request::{account_id, caller, json_body, path_param, require_admin};
 use chat_core::ivs::{is_resource_id, ivs_error, logging_configuration_arn};
-use chat_core::request::{account_id, caller, json_body, path_param, require_admin};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;

@@ -1,8 +1,8 @@
 //! A room's moderators: listed by its owner or an admin, stored with the room.
 
-use chat_core::error::{ApiError, json_response, no_content};
-use chat_core::records::{AuditAction, Moderator};
-use chat_core::request::{caller, path_param, require_manager, room_access, room_id};
+use chat_core::domain::records::{AuditAction, Moderator};
+use chat_core::http::error::{ApiError, json_response, no_content};
+use chat_core::http::request::{caller, path_param, require_manager, room_access, room_id};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;

@@ -4,11 +4,13 @@
 use std::collections::HashMap;
 
 use aws_sdk_ivschat::types::{FallbackResult, MessageReviewHandler};
-use chat_core::error::{ApiError, json_response, no_content};
+use chat_core::domain::policy::ModerationPolicy;
+use chat_core::domain::records::{AuditAction, RoomRecord};
+use chat_core::http::error::{ApiError, json_response, no_content};
+use chat_core::http::request::{
+    caller, json_body, require_admin, require_manager, room_access, room_id,
+};
 use chat_core::ivs::{ivs_error, logging_configuration_arn};
-use chat_core::policy::ModerationPolicy;
-use chat_core::records::{AuditAction, RoomRecord};
-use chat_core::request::{caller, json_body, require_admin, require_manager, room_access, room_id};
 use chat_core::store::{Store, StoreError};
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -76,7 +78,7 @@ impl RoomBody {
     }
 
     fn logging_arns<S>(&self, req: &Request, p: &Provisioner<S>) -> Option<Vec<String>> {
-        let account = chat_core::request::account_id(req).unwrap_or_default();
+        let account = chat_core::http::request::account_id(req).unwrap_or_default();
         self.logging_configuration_ids.as_ref().map(|ids| {
             ids.iter()
                 .map(|id| logging_configuration_arn(&p.region, &account, id))

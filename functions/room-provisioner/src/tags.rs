@@ -2,9 +2,11 @@
 
 use std::collections::HashMap;
 
-use chat_core::error::{ApiError, json_response, no_content};
+use chat_core::http::error::{ApiError, json_response, no_content};
+use chat_core::http::request::{
+    caller, json_body, query_param, require_manager, room_access, room_id,
+};
 use chat_core::ivs::ivs_error;
-use chat_core::request::{caller, json_body, query_param, require_manager, room_access, room_id};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;

@@ -140,7 +140,7 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
             .policy
             .unwrap()
             .profanity,
-        chat_core::policy::ProfanityLevel::Off
+        chat_core::domain::policy::ProfanityLevel::Off
     );
 
     // Tags.

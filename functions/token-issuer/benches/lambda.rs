@@ -17,7 +17,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use chat_core::records::RoomRecord;
+use chat_core::domain::records::RoomRecord;
 use chat_core::store::{ChatStore, EmbeddedStore};
 use chat_core::testing::{api_request, emulator, ivs_client};
 use serde_json::json;

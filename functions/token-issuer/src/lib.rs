@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use chat_core::error::{ApiError, json_response, respond};
+use chat_core::http::error::{ApiError, json_response, respond};
+use chat_core::http::request::{caller, json_body, room_access, room_id};
 use chat_core::ivs::ivs_error;
-use chat_core::request::{caller, json_body, room_access, room_id};
 use chat_core::store::{ChatStore, Store};
 use lambda_http::{Body, Error, Request, Response};
 use serde::Deserialize;

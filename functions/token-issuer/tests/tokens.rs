@@ -1,7 +1,7 @@
 //! token-issuer end to end: the handler against the IVS Chat emulator (over the real SDK) and
 //! DynamoDB (moto on loopback): role → capabilities, escalation attempts, bans and timeouts.
 
-use chat_core::records::{Ban, Moderator, RoomRecord};
+use chat_core::domain::records::{Ban, Moderator, RoomRecord};
 use chat_core::store::{ChatStore, DynamoStore};
 use chat_core::testing::{MotoServer, api_request, emulator, ivs_client, status_and_json};
 use ivschat_emulator::RunningEmulator;

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::{Condition, Item, Query, Store, StoreError, now_secs};
-use crate::records::{AuditEntry, Ban, Moderator, RoomRecord};
+use crate::domain::records::{AuditEntry, Ban, Moderator, RoomRecord};
 
 const META: &str = "META";
 const MOD: &str = "MOD#";
@@ -221,7 +221,7 @@ impl<S: Store> ChatStore<S> {
         &self,
         room_id: &str,
         actor: &str,
-        action: crate::records::AuditAction,
+        action: crate::domain::records::AuditAction,
         target: Option<&str>,
         reason: Option<&str>,
     ) -> Result<(), StoreError> {

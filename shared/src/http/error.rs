@@ -7,7 +7,7 @@ use lambda_http::{Body, Response};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::identity::IdentityError;
+use crate::domain::identity::IdentityError;
 use crate::store::StoreError;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

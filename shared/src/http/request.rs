@@ -5,10 +5,10 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
-use crate::identity::Caller;
-use crate::records::RoomRecord;
-use crate::role::Role;
+use crate::domain::identity::Caller;
+use crate::domain::records::RoomRecord;
+use crate::domain::role::Role;
+use crate::http::error::ApiError;
 use crate::store::{ChatStore, Store};
 
 /// The verified caller; 401 when the request carries no identity.

@@ -1,7 +1,7 @@
 //! Spam: shouting (too many capitals) and characters repeated past a limit.
 
 use super::Rule;
-use crate::policy::SpamPolicy;
+use chat_core::domain::policy::SpamPolicy;
 
 pub fn check(text: &str, policy: &SpamPolicy) -> Option<Rule> {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();

@@ -2,8 +2,10 @@
 //! marks, surrogate-range neighbours, long runs), any policy the API accepts; a masked message
 //! keeps its length in characters.
 
-use chat_core::moderation::{CompiledPolicy, Verdict, review};
-use chat_core::policy::{Action, Actions, LinkMode, LinkPolicy, ModerationPolicy, ProfanityLevel};
+use chat_core::domain::policy::{
+    Action, Actions, LinkMode, LinkPolicy, ModerationPolicy, ProfanityLevel,
+};
+use chat_moderation::{CompiledPolicy, Verdict, review};
 use proptest::prelude::*;
 
 fn masking_policy(terms: Vec<String>) -> CompiledPolicy {

@@ -2,8 +2,8 @@
 //! people hide it, innocent look-alikes, links, spam, a room's blocked terms): precision and
 //! recall must stay above the thresholds, overall and per category.
 
-use chat_core::moderation::{CompiledPolicy, Verdict, review};
-use chat_core::policy::ModerationPolicy;
+use chat_core::domain::policy::ModerationPolicy;
+use chat_moderation::{CompiledPolicy, Verdict, review};
 
 /// The corpus room's policy: everything on, every rule refusing.
 fn corpus_policy() -> CompiledPolicy {

@@ -1,9 +1,13 @@
-//! The IVS edge shared by the functions: ARNs from ids, and IVS failures mapped once to the
-//! App API's errors.
+//! The IVS edge shared by the functions: IVS's [`limits`], the message-review contract
+//! ([`review`]), clients for an endpoint of our own, ARNs from ids, and IVS failures mapped
+//! once to the App API's errors.
+
+pub mod limits;
+pub mod review;
 
 use aws_sdk_ivschat::error::{ProvideErrorMetadata, SdkError};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// A room id: exactly 12 characters of `[a-zA-Z0-9]` (IVS model: `RoomID`).
 pub fn is_resource_id(id: &str) -> bool {

@@ -200,12 +200,12 @@ mod tests {
         assert!(json["headers"].get("cookie").is_none());
         let req = event.into_request().unwrap();
         assert_eq!(
-            crate::request::route_key(&req),
+            crate::http::request::route_key(&req),
             "DELETE /rooms/{roomId}/tags"
         );
-        assert_eq!(crate::request::room_id(&req).unwrap(), "AbCdEf123456");
+        assert_eq!(crate::http::request::room_id(&req).unwrap(), "AbCdEf123456");
         assert_eq!(
-            crate::request::query_param(&req, "keys").as_deref(),
+            crate::http::request::query_param(&req, "keys").as_deref(),
             Some("a,b")
         );
         // lambda_http reads repeated parameters back as separate values.
@@ -213,9 +213,9 @@ mod tests {
             req.query_string_parameters_ref().unwrap().all("x"),
             Some(vec!["1", "2"])
         );
-        assert_eq!(crate::request::caller(&req).unwrap().user_id, "alice");
+        assert_eq!(crate::http::request::caller(&req).unwrap().user_id, "alice");
         assert_eq!(
-            crate::request::account_id(&req).as_deref(),
+            crate::http::request::account_id(&req).as_deref(),
             Some("123456789012")
         );
         assert_eq!(req.body().as_ref(), b"{\"k\":1}");

@@ -14,7 +14,7 @@ pub mod text;
 
 use rustrict::{Censor, Type};
 
-use crate::policy::{Action, LinkMode, ModerationPolicy, ProfanityLevel};
+use chat_core::domain::policy::{Action, LinkMode, ModerationPolicy, ProfanityLevel};
 use terms::TermSet;
 use text::Skeleton;
 
@@ -233,7 +233,7 @@ fn mask(text: &str, spans: &[(usize, usize)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{Actions, LinkPolicy};
+    use chat_core::domain::policy::{Actions, LinkPolicy};
 
     fn policy(json: &str) -> CompiledPolicy {
         CompiledPolicy::new(serde_json::from_str(json).unwrap())

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::identity::Caller;
-use crate::records::RoomRecord;
+use crate::domain::identity::Caller;
+use crate::domain::records::RoomRecord;
 
 /// The IVS Chat token capabilities (model: `ChatTokenCapability`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

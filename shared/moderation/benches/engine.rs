@@ -2,12 +2,12 @@
 //! blocked terms, profanity on, links on an allowlist, spam rules on — one core.
 //! Also: the first message after start-up (after `warm_up`, as `main` does) against warm ones.
 //!
-//! Run: `cargo bench -p chat-core --bench moderation`.
+//! Run: `cargo bench -p chat-moderation --bench engine`.
 
 use std::time::{Duration, Instant};
 
-use chat_core::moderation::{CompiledPolicy, review, warm_up};
-use chat_core::policy::ModerationPolicy;
+use chat_core::domain::policy::ModerationPolicy;
+use chat_moderation::{CompiledPolicy, review, warm_up};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]

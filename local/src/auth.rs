@@ -61,7 +61,7 @@ pub enum Unauthorized {
 }
 
 fn user_id_ok(id: &str) -> bool {
-    (1..=128).contains(&id.len())
+    chat_core::ivs::limits::chars_within(id, &chat_core::ivs::limits::USER_ID_CHARS)
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@'))

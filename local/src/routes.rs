@@ -1,5 +1,5 @@
-//! The App HTTP API's routes, exactly as `template.yaml` declares them (a test holds the two
-//! together), and API Gateway's route matching.
+//! The App HTTP API's routes as each function declares them (its `ROUTES`; a test holds them
+//! equal to `template.yaml`), and API Gateway's route matching.
 
 /// The function a route is integrated with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,48 +20,29 @@ impl Function {
     }
 }
 
-/// Every route key (`METHOD /path`) and its function.
-pub const ROUTES: &[(&str, Function)] = &[
-    ("POST /rooms/{roomId}/tokens", Function::TokenIssuer),
-    ("POST /rooms", Function::RoomProvisioner),
-    ("GET /rooms", Function::RoomProvisioner),
-    ("GET /rooms/{roomId}", Function::RoomProvisioner),
-    ("PATCH /rooms/{roomId}", Function::RoomProvisioner),
-    ("DELETE /rooms/{roomId}", Function::RoomProvisioner),
-    (
-        "PUT /rooms/{roomId}/moderators/{userId}",
-        Function::RoomProvisioner,
-    ),
-    (
-        "DELETE /rooms/{roomId}/moderators/{userId}",
-        Function::RoomProvisioner,
-    ),
-    ("POST /rooms/{roomId}/tags", Function::RoomProvisioner),
-    ("DELETE /rooms/{roomId}/tags", Function::RoomProvisioner),
-    ("POST /logging-configurations", Function::RoomProvisioner),
-    ("GET /logging-configurations", Function::RoomProvisioner),
-    (
-        "GET /logging-configurations/{id}",
-        Function::RoomProvisioner,
-    ),
-    (
-        "PATCH /logging-configurations/{id}",
-        Function::RoomProvisioner,
-    ),
-    (
-        "DELETE /logging-configurations/{id}",
-        Function::RoomProvisioner,
-    ),
-    ("POST /rooms/{roomId}/events", Function::Moderator),
-    (
-        "DELETE /rooms/{roomId}/messages/{messageId}",
-        Function::Moderator,
-    ),
-    ("POST /rooms/{roomId}/bans", Function::Moderator),
-    ("GET /rooms/{roomId}/bans", Function::Moderator),
-    ("DELETE /rooms/{roomId}/bans/{userId}", Function::Moderator),
-    ("GET /rooms/{roomId}/audit", Function::Moderator),
+impl Function {
+    /// The routes the function's own crate declares (`ROUTES`, beside its dispatch).
+    pub fn route_keys(self) -> &'static [&'static str] {
+        match self {
+            Self::TokenIssuer => token_issuer::ROUTES,
+            Self::RoomProvisioner => room_provisioner::ROUTES,
+            Self::Moderator => moderator::ROUTES,
+        }
+    }
+}
+
+const FUNCTIONS: [Function; 3] = [
+    Function::TokenIssuer,
+    Function::RoomProvisioner,
+    Function::Moderator,
 ];
+
+/// Every route key (`METHOD /path`) and its function, from the functions themselves.
+pub fn all_routes() -> impl Iterator<Item = (&'static str, Function)> {
+    FUNCTIONS
+        .into_iter()
+        .flat_map(|f| f.route_keys().iter().map(move |key| (*key, f)))
+}
 
 /// A request matched to its route.
 #[derive(Debug, PartialEq, Eq)]
@@ -77,9 +58,8 @@ pub struct Matched {
 /// beats a parameter (the most specific route wins). No match: API Gateway's 404.
 pub fn route(method: &str, raw_path: &str) -> Option<Matched> {
     let segments: Vec<&str> = raw_path.split('/').skip(1).collect();
-    ROUTES
-        .iter()
-        .filter_map(|&(route_key, function)| {
+    all_routes()
+        .filter_map(|(route_key, function)| {
             let (route_method, template) = route_key.split_once(' ')?;
             if route_method != method {
                 return None;

@@ -251,3 +251,38 @@ pub fn sample_events(function: &str) -> Vec<(String, lambda_http::Request)> {
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
+
+/// Feeds every sample event of `events/<function>/` to the function's handler, as
+/// `cargo lambda invoke --data-file` would: each must name one of the function's `routes`, every
+/// route must have a sample, and each answer must be `expected(file name)`: a status and, where
+/// given, the error message.
+pub async fn check_sample_events<F, Fut>(
+    function: &str,
+    routes: &[&str],
+    handle: F,
+    expected: impl Fn(&str) -> (u16, Option<&'static str>),
+) where
+    F: Fn(lambda_http::Request) -> Fut,
+    Fut: std::future::Future<
+            Output = Result<lambda_http::Response<lambda_http::Body>, lambda_http::Error>,
+        >,
+{
+    let mut covered = std::collections::BTreeSet::new();
+    for (name, req) in sample_events(function) {
+        let route = crate::http::request::route_key(&req);
+        assert!(
+            routes.contains(&route.as_str()),
+            "{name}: unknown route {route}"
+        );
+        covered.insert(route);
+        let (status, body) = status_and_json(handle(req).await.expect("the handler answers"));
+        let (want_status, want_message) = expected(&name);
+        assert_eq!(status, want_status, "{name}: {body}");
+        if let Some(message) = want_message {
+            assert_eq!(body["error"]["message"], message, "{name}: {body}");
+        }
+    }
+    let declared: std::collections::BTreeSet<String> =
+        routes.iter().map(|r| r.to_string()).collect();
+    assert_eq!(covered, declared, "every route has a sample event");
+}

@@ -1,23 +1,20 @@
 //! The room's moderation log, newest first.
 
 use chat_core::http::error::{ApiError, json_response};
-use chat_core::http::request::query_param;
+use chat_core::http::request::{limit_param, query_param};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
 use crate::{Moderator, moderating};
 
+/// Entries per page of the audit log: 50 unless the caller asks, at most 200.
+const PAGE_DEFAULT: usize = 50;
+const PAGE_MAX: usize = 200;
+
 pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
     let (_, room, _) = moderating(req, m).await?;
-    let limit = match query_param(req, "limit") {
-        None => 50,
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=200).contains(n))
-            .ok_or_else(|| ApiError::bad_request("limit must be a number from 1 to 200."))?,
-    };
+    let limit = limit_param(req, PAGE_DEFAULT, 1..=PAGE_MAX)?;
     let before = query_param(req, "before");
     if before.as_deref().is_some_and(|b| !b.starts_with("AUDIT#")) {
         return Err(ApiError::bad_request(

@@ -2,17 +2,19 @@
 //! their token was minted with (the verified `sub`): they are cut off at once, and the token
 //! issuer refuses them a new token. If the disconnect fails, the record is put back as it was.
 
-use chat_core::domain::records::{AuditAction, Ban};
+use chat_core::domain::identity::Caller;
+use chat_core::domain::records::{AuditAction, Ban, RoomRecord};
 use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, json_response, no_content};
-use chat_core::http::request::{json_body, path_param};
+use chat_core::http::fields;
+use chat_core::http::request::{json_body, user_id_param};
 use chat_core::ivs::ivs_error;
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::{Moderator, moderating, reason};
+use crate::{Moderator, moderating};
 
 /// Twitch's longest timeout: two weeks.
 const MAX_TIMEOUT_SECONDS: u64 = 14 * 24 * 3600;
@@ -36,56 +38,72 @@ fn ban_view(ban: &Ban) -> Value {
     })
 }
 
-pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (caller, room, role) = moderating(req, m).await?;
-    let body: BanBody = json_body(req)?;
-    if body.user_id.is_empty() || body.user_id.chars().count() > 128 {
-        return Err(ApiError::bad_request("userId must be 1 to 128 characters."));
+impl BanBody {
+    /// The body's own rules, before anyone is looked up.
+    fn check(&self) -> Result<(), ApiError> {
+        fields::user_id("userId", &self.user_id)?;
+        if self
+            .duration_seconds
+            .is_some_and(|s| s == 0 || s > MAX_TIMEOUT_SECONDS)
+        {
+            return Err(ApiError::bad_request(format!(
+                "durationSeconds must be 1 to {MAX_TIMEOUT_SECONDS}."
+            )));
+        }
+        fields::reason(self.reason.as_deref())
     }
-    if body
-        .duration_seconds
-        .is_some_and(|s| s == 0 || s > MAX_TIMEOUT_SECONDS)
-    {
-        return Err(ApiError::bad_request(format!(
-            "durationSeconds must be 1 to {MAX_TIMEOUT_SECONDS}."
-        )));
+
+    /// The ban (or time-out, with a duration) this body asks for, starting now.
+    fn into_ban(self, by: &str, now: i64) -> Ban {
+        Ban {
+            until: self.duration_seconds.map(|s| now + (s as i64) * 1000),
+            user_id: self.user_id,
+            reason: self.reason,
+            by: by.to_owned(),
+            at: now,
+        }
     }
-    let reason = reason(body.reason)?;
-    if body.user_id == caller.user_id {
+}
+
+/// Who may be banned: not oneself, never the owner, a moderator only by the owner or an admin.
+async fn check_target<S: Store>(
+    m: &Moderator<S>,
+    caller: &Caller,
+    room: &RoomRecord,
+    role: Role,
+    target: &str,
+) -> Result<(), ApiError> {
+    if target == caller.user_id {
         return Err(ApiError::bad_request("You cannot ban yourself."));
     }
-    if body.user_id == room.owner {
+    if target == room.owner {
         return Err(ApiError::forbidden(
             "The room's owner cannot be banned from it.",
         ));
     }
-    // Only the owner and admins act against moderators.
-    if m.store.is_moderator(&room.room_id, &body.user_id).await? && role < Role::Owner {
+    if role < Role::Owner && m.store.is_moderator(&room.room_id, target).await? {
         return Err(ApiError::forbidden(
             "Only the room's owner or an admin may ban a moderator.",
         ));
     }
+    Ok(())
+}
 
-    let now = chat_core::time::now_millis();
-    let ban = Ban {
-        user_id: body.user_id.clone(),
-        until: body.duration_seconds.map(|s| now + (s as i64) * 1000),
-        reason: reason.clone(),
-        by: caller.user_id.clone(),
-        at: now,
-    };
+/// Records the ban, then cuts the user off; if IVS cannot disconnect them, the record goes
+/// back to what it was, so a ban is either whole or not at all.
+async fn enforce<S: Store>(m: &Moderator<S>, room: &RoomRecord, ban: &Ban) -> Result<(), ApiError> {
     let previous = m.store.active_ban(&room.room_id, &ban.user_id).await?;
-    m.store.put_ban(&room.room_id, &ban).await?;
+    m.store.put_ban(&room.room_id, ban).await?;
     let disconnected = m
         .ivs
         .disconnect_user()
         .room_identifier(&room.room_arn)
         .user_id(&ban.user_id)
-        .set_reason(Some(
-            reason
+        .reason(
+            ban.reason
                 .clone()
                 .unwrap_or_else(|| "Banned by a moderator".to_owned()),
-        ))
+        )
         .send()
         .await;
     if let Err(err) = disconnected {
@@ -98,6 +116,16 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
         }
         return Err(ivs_error(err));
     }
+    Ok(())
+}
+
+pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
+    let (caller, room, role) = moderating(req, m).await?;
+    let body: BanBody = json_body(req)?;
+    body.check()?;
+    check_target(m, &caller, &room, role, &body.user_id).await?;
+    let ban = body.into_ban(&caller.user_id, chat_core::time::now_millis());
+    enforce(m, &room, &ban).await?;
     let action = if ban.until.is_some() {
         AuditAction::UserTimedOut
     } else {
@@ -109,7 +137,7 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
             &caller.user_id,
             action,
             Some(&ban.user_id),
-            reason.as_deref(),
+            ban.reason.as_deref(),
         )
         .await?;
     Ok(json_response(201, &ban_view(&ban)))
@@ -126,7 +154,7 @@ pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
 
 pub async fn unban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
     let (caller, room, _) = moderating(req, m).await?;
-    let user = path_param(req, "userId")?;
+    let user = user_id_param(req)?;
     if m.store.active_ban(&room.room_id, &user).await?.is_none() {
         return Err(ApiError::not_found(format!(
             "{user} is not banned from this room."

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chat_core::domain::records::AuditAction;
 use chat_core::http::error::{ApiError, json_response};
+use chat_core::http::fields;
 use chat_core::http::request::json_body;
 use chat_core::ivs::ivs_error;
 use chat_core::store::Store;
@@ -21,26 +22,24 @@ struct EventBody {
     attributes: HashMap<String, String>,
 }
 
+impl EventBody {
+    fn check(&self) -> Result<(), ApiError> {
+        fields::event_name(&self.event_name)?;
+        // `aws:` events (deletions, disconnects) mean something to every client: only IVS
+        // sends them.
+        if self.event_name.starts_with("aws:") {
+            return Err(ApiError::bad_request(
+                "eventName may not start with 'aws:'.",
+            ));
+        }
+        fields::attributes("attributes", &self.attributes)
+    }
+}
+
 pub async fn send<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
     let (caller, room, _) = moderating(req, m).await?;
     let body: EventBody = json_body(req)?;
-    if body.event_name.is_empty() || body.event_name.chars().count() > 100 {
-        return Err(ApiError::bad_request(
-            "eventName must be 1 to 100 characters.",
-        ));
-    }
-    // `aws:` events (deletions, disconnects) mean something to every client: only IVS sends them.
-    if body.event_name.starts_with("aws:") {
-        return Err(ApiError::bad_request(
-            "eventName may not start with 'aws:'.",
-        ));
-    }
-    let size: usize = body.attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
-    if size > 1024 {
-        return Err(ApiError::bad_request(
-            "attributes may come to at most 1 KB.",
-        ));
-    }
+    body.check()?;
     let sent = m
         .ivs
         .send_event()

@@ -9,7 +9,7 @@ mod messages;
 use chat_core::domain::identity::Caller;
 use chat_core::domain::records::RoomRecord;
 use chat_core::http::error::{ApiError, respond};
-use chat_core::http::request::{caller, require_moderator, room_access, room_id, route_key};
+use chat_core::http::request::{caller, require_moderator, room_access, room_id};
 use chat_core::store::{ChatStore, Store};
 use lambda_http::{Body, Error, Request, Response};
 
@@ -18,19 +18,18 @@ pub struct Moderator<S> {
     pub store: ChatStore<S>,
 }
 
+chat_core::routes! {
+    Moderator;
+    "POST /rooms/{roomId}/events" => events::send,
+    "DELETE /rooms/{roomId}/messages/{messageId}" => messages::delete,
+    "POST /rooms/{roomId}/bans" => bans::ban,
+    "GET /rooms/{roomId}/bans" => bans::list,
+    "DELETE /rooms/{roomId}/bans/{userId}" => bans::unban,
+    "GET /rooms/{roomId}/audit" => audit::list,
+}
+
 pub async fn handle<S: Store>(req: Request, m: &Moderator<S>) -> Result<Response<Body>, Error> {
-    let result = match route_key(&req).as_str() {
-        "POST /rooms/{roomId}/events" => events::send(&req, m).await,
-        "DELETE /rooms/{roomId}/messages/{messageId}" => messages::delete(&req, m).await,
-        "POST /rooms/{roomId}/bans" => bans::ban(&req, m).await,
-        "GET /rooms/{roomId}/bans" => bans::list(&req, m).await,
-        "DELETE /rooms/{roomId}/bans/{userId}" => bans::unban(&req, m).await,
-        "GET /rooms/{roomId}/audit" => audit::list(&req, m).await,
-        other => Err(ApiError::not_found(format!(
-            "No route {other:?} in moderator."
-        ))),
-    };
-    Ok(respond(result))
+    Ok(respond(dispatch(&req, m).await))
 }
 
 /// Who is calling, the room, and the caller's role — refused unless they moderate it.
@@ -43,13 +42,4 @@ async fn moderating<S: Store>(
     let (room, role) = room_access(&m.store, &caller, &room_id).await?;
     require_moderator(role)?;
     Ok((caller, room, role))
-}
-
-fn reason(value: Option<String>) -> Result<Option<String>, ApiError> {
-    match value {
-        Some(r) if r.is_empty() || r.chars().count() > 256 => {
-            Err(ApiError::bad_request("reason must be 1 to 256 characters."))
-        }
-        other => Ok(other),
-    }
 }

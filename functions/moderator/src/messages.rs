@@ -2,13 +2,14 @@
 
 use chat_core::domain::records::AuditAction;
 use chat_core::http::error::{ApiError, json_response};
+use chat_core::http::fields;
 use chat_core::http::request::{path_param, query_param};
 use chat_core::ivs::{is_resource_id, ivs_error};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
-use crate::{Moderator, moderating, reason};
+use crate::{Moderator, moderating};
 
 pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
     let (caller, room, _) = moderating(req, m).await?;
@@ -18,7 +19,8 @@ pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Respons
             "messageId must be the 12-character id of a message.",
         ));
     }
-    let reason = reason(query_param(req, "reason"))?;
+    let reason = query_param(req, "reason");
+    fields::reason(reason.as_deref())?;
     let deleted = m
         .ivs
         .delete_message()

@@ -8,7 +8,8 @@ mod rooms;
 mod tags;
 
 use chat_core::http::error::{ApiError, respond};
-use chat_core::http::request::route_key;
+use chat_core::http::request::limit_param;
+use chat_core::ivs::limits::PAGE_SIZE;
 use chat_core::store::{ChatStore, Store};
 use lambda_http::{Body, Error, Request, Response};
 
@@ -21,41 +22,37 @@ pub struct Provisioner<S> {
     pub region: String,
 }
 
-pub async fn handle<S: Store>(req: Request, p: &Provisioner<S>) -> Result<Response<Body>, Error> {
-    let result = match route_key(&req).as_str() {
-        "POST /rooms" => rooms::create(&req, p).await,
-        "GET /rooms" => rooms::list(&req, p).await,
-        "GET /rooms/{roomId}" => rooms::get(&req, p).await,
-        "PATCH /rooms/{roomId}" => rooms::update(&req, p).await,
-        "DELETE /rooms/{roomId}" => rooms::delete(&req, p).await,
-        "PUT /rooms/{roomId}/moderators/{userId}" => moderators::add(&req, p).await,
-        "DELETE /rooms/{roomId}/moderators/{userId}" => moderators::remove(&req, p).await,
-        "POST /rooms/{roomId}/tags" => tags::tag(&req, p).await,
-        "DELETE /rooms/{roomId}/tags" => tags::untag(&req, p).await,
-        "POST /logging-configurations" => logging_configurations::create(&req, p).await,
-        "GET /logging-configurations" => logging_configurations::list(&req, p).await,
-        "GET /logging-configurations/{id}" => logging_configurations::get(&req, p).await,
-        "PATCH /logging-configurations/{id}" => logging_configurations::update(&req, p).await,
-        "DELETE /logging-configurations/{id}" => logging_configurations::delete(&req, p).await,
-        other => Err(ApiError::not_found(format!(
-            "No route {other:?} in room-provisioner."
-        ))),
-    };
-    Ok(respond(result))
+chat_core::routes! {
+    Provisioner;
+    "POST /rooms" => rooms::create,
+    "GET /rooms" => rooms::list,
+    "GET /rooms/{roomId}" => rooms::get,
+    "PATCH /rooms/{roomId}" => rooms::update,
+    "DELETE /rooms/{roomId}" => rooms::delete,
+    "PUT /rooms/{roomId}/moderators/{userId}" => moderators::add,
+    "DELETE /rooms/{roomId}/moderators/{userId}" => moderators::remove,
+    "POST /rooms/{roomId}/tags" => tags::tag,
+    "DELETE /rooms/{roomId}/tags" => tags::untag,
+    "POST /logging-configurations" => logging_configurations::create,
+    "GET /logging-configurations" => logging_configurations::list,
+    "GET /logging-configurations/{id}" => logging_configurations::get,
+    "PATCH /logging-configurations/{id}" => logging_configurations::update,
+    "DELETE /logging-configurations/{id}" => logging_configurations::delete,
 }
 
-/// `limit` (1 to 50) and `nextToken` query parameters for lists that page through IVS.
+pub async fn handle<S: Store>(req: Request, p: &Provisioner<S>) -> Result<Response<Body>, Error> {
+    Ok(respond(dispatch(&req, p).await))
+}
+
+/// `limit` (a page of IVS's size) and `nextToken` query parameters for lists that page
+/// through IVS.
 fn page_params(req: &Request) -> Result<(Option<i32>, Option<String>), ApiError> {
     let limit = match chat_core::http::request::query_param(req, "limit") {
         None => None,
-        Some(v) => match v.parse::<i32>() {
-            Ok(n) if (1..=50).contains(&n) => Some(n),
-            _ => {
-                return Err(ApiError::bad_request(
-                    "limit must be a number from 1 to 50.",
-                ));
-            }
-        },
+        Some(_) => {
+            let (start, end) = (*PAGE_SIZE.start() as usize, *PAGE_SIZE.end() as usize);
+            Some(limit_param(req, end, start..=end)? as i32)
+        }
     };
     Ok((
         limit,

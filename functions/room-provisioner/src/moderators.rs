@@ -2,25 +2,17 @@
 
 use chat_core::domain::records::{AuditAction, Moderator};
 use chat_core::http::error::{ApiError, json_response, no_content};
-use chat_core::http::request::{caller, path_param, require_manager, room_access, room_id};
+use chat_core::http::request::{caller, require_manager, room_access, room_id, user_id_param};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
 use crate::Provisioner;
 
-fn user_id(req: &Request) -> Result<String, ApiError> {
-    let user = path_param(req, "userId")?;
-    if user.is_empty() || user.chars().count() > 128 {
-        return Err(ApiError::bad_request("userId must be 1 to 128 characters."));
-    }
-    Ok(user)
-}
-
 pub async fn add<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response<Body>, ApiError> {
     let caller = caller(req)?;
     let room_id = room_id(req)?;
-    let user = user_id(req)?;
+    let user = user_id_param(req)?;
     let (_, role) = room_access(&p.store, &caller, &room_id).await?;
     require_manager(role)?;
     let moderator = Moderator {
@@ -50,7 +42,7 @@ pub async fn remove<S: Store>(
 ) -> Result<Response<Body>, ApiError> {
     let caller = caller(req)?;
     let room_id = room_id(req)?;
-    let user = user_id(req)?;
+    let user = user_id_param(req)?;
     let (_, role) = room_access(&p.store, &caller, &room_id).await?;
     require_manager(role)?;
     p.store.remove_moderator(&room_id, &user).await?;

@@ -7,8 +7,12 @@ use aws_sdk_ivschat::types::{FallbackResult, MessageReviewHandler};
 use chat_core::domain::policy::ModerationPolicy;
 use chat_core::domain::records::{AuditAction, RoomRecord};
 use chat_core::http::error::{ApiError, json_response, no_content};
+use chat_core::http::fields;
 use chat_core::http::request::{
     caller, json_body, require_admin, require_manager, room_access, room_id,
+};
+use chat_core::ivs::limits::{
+    LOGGING_CONFIGURATIONS_PER_ROOM, MESSAGE_LENGTH, MESSAGE_RATE_PER_SECOND, ROOM_NAME_MAX_CHARS,
 };
 use chat_core::ivs::{ivs_error, logging_configuration_arn};
 use chat_core::store::{Store, StoreError};
@@ -33,31 +37,25 @@ struct RoomBody {
 impl RoomBody {
     fn check(&self) -> Result<(), ApiError> {
         if let Some(name) = &self.name
-            && (name.len() > 128
+            && (name.len() > ROOM_NAME_MAX_CHARS
                 || !name
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         {
-            return Err(ApiError::bad_request(
-                "name: up to 128 letters, digits, '-' and '_'.",
-            ));
+            return Err(ApiError::bad_request(format!(
+                "name: up to {ROOM_NAME_MAX_CHARS} letters, digits, '-' and '_'."
+            )));
         }
-        if self
-            .maximum_message_length
-            .is_some_and(|n| !(1..=500).contains(&n))
-        {
-            return Err(ApiError::bad_request(
-                "maximumMessageLength must be 1 to 500.",
-            ));
-        }
-        if self
-            .maximum_message_rate_per_second
-            .is_some_and(|n| !(1..=100).contains(&n))
-        {
-            return Err(ApiError::bad_request(
-                "maximumMessageRatePerSecond must be 1 to 100.",
-            ));
-        }
+        fields::in_range(
+            "maximumMessageLength",
+            self.maximum_message_length,
+            &MESSAGE_LENGTH,
+        )?;
+        fields::in_range(
+            "maximumMessageRatePerSecond",
+            self.maximum_message_rate_per_second,
+            &MESSAGE_RATE_PER_SECOND,
+        )?;
         if let Some(policy) = &self.policy {
             let problems = policy.problems();
             if !problems.is_empty() {
@@ -68,13 +66,46 @@ impl RoomBody {
             }
         }
         if let Some(ids) = &self.logging_configuration_ids
-            && (ids.len() > 3 || !ids.iter().all(|id| chat_core::ivs::is_resource_id(id)))
+            && (ids.len() > LOGGING_CONFIGURATIONS_PER_ROOM
+                || !ids.iter().all(|id| chat_core::ivs::is_resource_id(id)))
         {
+            return Err(ApiError::bad_request(format!(
+                "loggingConfigurationIds: up to {LOGGING_CONFIGURATIONS_PER_ROOM} logging configuration ids."
+            )));
+        }
+        Ok(())
+    }
+
+    /// An update checks as a creation does, and cannot carry tags (they have their routes).
+    fn check_update(&self) -> Result<(), ApiError> {
+        self.check()?;
+        if self.tags.is_some() {
             return Err(ApiError::bad_request(
-                "loggingConfigurationIds: up to 3 logging configuration ids.",
+                "Change tags with POST or DELETE /rooms/{roomId}/tags.",
             ));
         }
         Ok(())
+    }
+
+    /// Whether the update changes anything IVS keeps (rather than only our record).
+    fn changes_ivs(&self) -> bool {
+        self.name.is_some()
+            || self.maximum_message_length.is_some()
+            || self.maximum_message_rate_per_second.is_some()
+            || self.logging_configuration_ids.is_some()
+    }
+
+    /// The record as it is after this update.
+    fn applied_to(&self, before: &RoomRecord) -> RoomRecord {
+        let mut after = before.clone();
+        if let Some(name) = &self.name {
+            after.name = name.clone();
+        }
+        if let Some(policy) = &self.policy {
+            after.policy = Some(policy.clone());
+        }
+        after.updated_at = chat_core::time::now_millis();
+        after
     }
 
     fn logging_arns<S>(&self, req: &Request, p: &Provisioner<S>) -> Option<Vec<String>> {
@@ -119,14 +150,37 @@ pub async fn create<S: Store>(
     require_admin(&caller)?;
     let body: RoomBody = json_body(req)?;
     body.check()?;
+    let created = create_in_ivs(req, p, &body).await?;
+    let (id, arn) = (
+        created.id().unwrap_or_default(),
+        created.arn().unwrap_or_default(),
+    );
+    let mut record = RoomRecord::new(id, arn, &caller.user_id, created.name().unwrap_or_default());
+    record.policy = body.policy;
+    record_or_roll_back(p, &record, &caller.user_id).await?;
+    let view = p
+        .ivs
+        .get_room()
+        .identifier(arn)
+        .send()
+        .await
+        .map_err(ivs_error)?;
+    Ok(json_response(201, &room_view(&view, &record)))
+}
+
+/// The IVS room, with our review handler attached.
+async fn create_in_ivs<S>(
+    req: &Request,
+    p: &Provisioner<S>,
+    body: &RoomBody,
+) -> Result<aws_sdk_ivschat::operation::create_room::CreateRoomOutput, ApiError> {
     let handler = p.review_handler_arn.as_ref().map(|uri| {
         MessageReviewHandler::builder()
             .uri(uri)
             .fallback_result(FallbackResult::Allow)
             .build()
     });
-    let created = p
-        .ivs
+    p.ivs
         .create_room()
         .set_name(body.name.clone())
         .set_maximum_message_length(body.maximum_message_length)
@@ -136,33 +190,33 @@ pub async fn create<S: Store>(
         .set_tags(body.tags.clone())
         .send()
         .await
-        .map_err(ivs_error)?;
-    let (id, arn) = (
-        created.id().unwrap_or_default(),
-        created.arn().unwrap_or_default(),
-    );
-    let mut record = RoomRecord::new(id, arn, &caller.user_id, created.name().unwrap_or_default());
-    record.policy = body.policy;
+        .map_err(ivs_error)
+}
+
+/// Records a new room and audits it; if that fails, the IVS room goes again, so no IVS room
+/// stays without its record.
+async fn record_or_roll_back<S: Store>(
+    p: &Provisioner<S>,
+    record: &RoomRecord,
+    by: &str,
+) -> Result<(), ApiError> {
     let recorded = async {
-        p.store.create_room(&record).await?;
+        p.store.create_room(record).await?;
         p.store
-            .audit_now(id, &caller.user_id, AuditAction::RoomCreated, None, None)
+            .audit_now(&record.room_id, by, AuditAction::RoomCreated, None, None)
             .await
     };
     if let Err(err) = recorded.await {
-        // Leave no IVS room without its record.
-        let _ = p.ivs.delete_room().identifier(arn).send().await;
-        let _ = p.store.delete_room(id).await;
+        let _ = p
+            .ivs
+            .delete_room()
+            .identifier(&record.room_arn)
+            .send()
+            .await;
+        let _ = p.store.delete_room(&record.room_id).await;
         return Err(err.into());
     }
-    let view = p
-        .ivs
-        .get_room()
-        .identifier(arn)
-        .send()
-        .await
-        .map_err(ivs_error)?;
-    Ok(json_response(201, &room_view(&view, &record)))
+    Ok(())
 }
 
 pub async fn list<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response<Body>, ApiError> {
@@ -220,51 +274,10 @@ pub async fn update<S: Store>(
     let (before, role) = room_access(&p.store, &caller, &room_id).await?;
     require_manager(role)?;
     let body: RoomBody = json_body(req)?;
-    body.check()?;
-    if body.tags.is_some() {
-        return Err(ApiError::bad_request(
-            "Change tags with POST or DELETE /rooms/{roomId}/tags.",
-        ));
-    }
-    let mut after = before.clone();
-    if let Some(name) = &body.name {
-        after.name = name.clone();
-    }
-    let policy_changed = body.policy.is_some();
-    if body.policy.is_some() {
-        after.policy = body.policy.clone();
-    }
-    after.updated_at = chat_core::time::now_millis();
-    // Record first, then IVS; if IVS refuses, the record goes back as it was.
-    p.store.update_room(&after).await.map_err(|e| match e {
-        StoreError::ConditionFailed => {
-            ApiError::not_found(format!("Room {room_id} does not exist."))
-        }
-        other => other.into(),
-    })?;
-    let ivs_changes = body.name.is_some()
-        || body.maximum_message_length.is_some()
-        || body.maximum_message_rate_per_second.is_some()
-        || body.logging_configuration_ids.is_some();
-    let view = if ivs_changes {
-        p.ivs
-            .update_room()
-            .identifier(&before.room_arn)
-            .set_name(body.name.clone())
-            .set_maximum_message_length(body.maximum_message_length)
-            .set_maximum_message_rate_per_second(body.maximum_message_rate_per_second)
-            .set_logging_configuration_identifiers(body.logging_arns(req, p))
-            .send()
-            .await
-            .map(|_| ())
-    } else {
-        Ok(())
-    };
-    if let Err(err) = view {
-        let _ = p.store.update_room(&before).await;
-        return Err(ivs_error(err));
-    }
-    let action = if policy_changed {
+    body.check_update()?;
+    let after = body.applied_to(&before);
+    change(req, p, &body, &before, &after).await?;
+    let action = if body.policy.is_some() {
         AuditAction::PolicyChanged
     } else {
         AuditAction::RoomUpdated
@@ -280,6 +293,40 @@ pub async fn update<S: Store>(
         .await
         .map_err(ivs_error)?;
     Ok(json_response(200, &room_view(&view, &after)))
+}
+
+/// Our record first, then IVS; if IVS refuses, the record goes back as it was.
+async fn change<S: Store>(
+    req: &Request,
+    p: &Provisioner<S>,
+    body: &RoomBody,
+    before: &RoomRecord,
+    after: &RoomRecord,
+) -> Result<(), ApiError> {
+    p.store.update_room(after).await.map_err(|e| match e {
+        StoreError::ConditionFailed => {
+            ApiError::not_found(format!("Room {} does not exist.", before.room_id))
+        }
+        other => other.into(),
+    })?;
+    if !body.changes_ivs() {
+        return Ok(());
+    }
+    let changed = p
+        .ivs
+        .update_room()
+        .identifier(&before.room_arn)
+        .set_name(body.name.clone())
+        .set_maximum_message_length(body.maximum_message_length)
+        .set_maximum_message_rate_per_second(body.maximum_message_rate_per_second)
+        .set_logging_configuration_identifiers(body.logging_arns(req, p))
+        .send()
+        .await;
+    if let Err(err) = changed {
+        let _ = p.store.update_room(before).await;
+        return Err(ivs_error(err));
+    }
+    Ok(())
 }
 
 pub async fn delete<S: Store>(

@@ -4,7 +4,12 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_ivschat::operation::create_chat_token::CreateChatTokenOutput;
+use aws_sdk_ivschat::types::ChatTokenCapability;
+use chat_core::domain::identity::Caller;
+use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, json_response, respond};
+use chat_core::http::fields;
 use chat_core::http::request::{caller, json_body, room_access, room_id};
 use chat_core::ivs::ivs_error;
 use chat_core::store::{ChatStore, Store};
@@ -12,8 +17,6 @@ use lambda_http::{Body, Error, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-/// IVS limits a token's attributes to 1 KB in total.
-const MAX_ATTRIBUTES_BYTES: usize = 1024;
 /// Attributes the server sets; a client cannot supply them.
 const RESERVED: [&str; 2] = ["displayName", "role"];
 
@@ -30,64 +33,59 @@ struct TokenRequest {
     display_attributes: HashMap<String, String>,
 }
 
+chat_core::routes! {
+    TokenIssuer;
+    "POST /rooms/{roomId}/tokens" => issue,
+}
+
 pub async fn handle<S: Store>(
     req: Request,
     issuer: &TokenIssuer<S>,
 ) -> Result<Response<Body>, Error> {
-    Ok(respond(issue(req, issuer).await))
+    Ok(respond(dispatch(&req, issuer).await))
+}
+
+impl TokenRequest {
+    fn check(&self) -> Result<(), ApiError> {
+        match self
+            .display_attributes
+            .keys()
+            .find(|k| RESERVED.contains(&k.as_str()))
+        {
+            Some(key) => Err(ApiError::bad_request(format!(
+                "displayAttributes.{key} is set by the server."
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The token's attributes: the app's display fields, then what the server decides (the
+    /// display name from the identity, the role in the room), within IVS's 1 KB.
+    fn attributes_for(
+        self,
+        caller: &Caller,
+        role: Role,
+    ) -> Result<HashMap<String, String>, ApiError> {
+        let mut attributes = self.display_attributes;
+        attributes.insert("displayName".into(), caller.display_name.clone());
+        attributes.insert("role".into(), role.as_str().into());
+        fields::attributes("Token attributes", &attributes)?;
+        Ok(attributes)
+    }
 }
 
 async fn issue<S: Store>(
-    req: Request,
+    req: &Request,
     issuer: &TokenIssuer<S>,
 ) -> Result<Response<Body>, ApiError> {
-    let caller = caller(&req)?;
-    let room_id = room_id(&req)?;
-    let body: TokenRequest = json_body(&req)?;
+    let caller = caller(req)?;
+    let room_id = room_id(req)?;
+    let body: TokenRequest = json_body(req)?;
+    body.check()?;
     let (room, role) = room_access(&issuer.store, &caller, &room_id).await?;
-    if let Some(ban) = issuer.store.active_ban(&room_id, &caller.user_id).await? {
-        let (code, message) = match ban.until {
-            Some(_) => ("TIMED_OUT", "You are timed out in this room."),
-            None => ("BANNED", "You are banned from this room."),
-        };
-        return Err(ApiError::new(403, code, message)
-            .with_detail("until", ban.until.map(chat_core::time::rfc3339))
-            .with_detail("reason", ban.reason));
-    }
-
-    let mut attributes = body.display_attributes;
-    if let Some(key) = attributes.keys().find(|k| RESERVED.contains(&k.as_str())) {
-        return Err(ApiError::bad_request(format!(
-            "displayAttributes.{key} is set by the server."
-        )));
-    }
-    attributes.insert("displayName".into(), caller.display_name.clone());
-    attributes.insert("role".into(), role.as_str().into());
-    let size: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
-    if size > MAX_ATTRIBUTES_BYTES {
-        return Err(ApiError::bad_request(format!(
-            "Token attributes come to {size} bytes; IVS allows {MAX_ATTRIBUTES_BYTES}."
-        )));
-    }
-
-    let capabilities = role.capabilities();
-    let token = issuer
-        .ivs
-        .create_chat_token()
-        .room_identifier(&room.room_arn)
-        // The same user id a ban disconnects: the caller's verified subject.
-        .user_id(&caller.user_id)
-        .set_capabilities(Some(
-            capabilities
-                .iter()
-                .map(|c| aws_sdk_ivschat::types::ChatTokenCapability::from(c.as_str()))
-                .collect(),
-        ))
-        .session_duration_in_minutes(role.session_minutes())
-        .set_attributes(Some(attributes))
-        .send()
-        .await
-        .map_err(ivs_error)?;
+    refuse_if_banned(&issuer.store, &room_id, &caller.user_id).await?;
+    let attributes = body.attributes_for(&caller, role)?;
+    let token = mint(issuer, &room.room_arn, &caller.user_id, role, attributes).await?;
     let time = |t: Option<&aws_sdk_ivschat::primitives::DateTime>| {
         t.and_then(|t| {
             t.fmt(aws_sdk_ivschat::primitives::DateTimeFormat::DateTime)
@@ -103,7 +101,52 @@ async fn issue<S: Store>(
             "roomId": room.room_id,
             "userId": caller.user_id,
             "role": role.as_str(),
-            "capabilities": capabilities.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            "capabilities": role.capabilities().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         }),
     ))
+}
+
+/// 403 for a banned or timed-out user, saying until when.
+async fn refuse_if_banned<S: Store>(
+    store: &ChatStore<S>,
+    room_id: &str,
+    user_id: &str,
+) -> Result<(), ApiError> {
+    let Some(ban) = store.active_ban(room_id, user_id).await? else {
+        return Ok(());
+    };
+    let (code, message) = match ban.until {
+        Some(_) => ("TIMED_OUT", "You are timed out in this room."),
+        None => ("BANNED", "You are banned from this room."),
+    };
+    Err(ApiError::new(403, code, message)
+        .with_detail("until", ban.until.map(chat_core::time::rfc3339))
+        .with_detail("reason", ban.reason))
+}
+
+/// The chat token, for the same user id a ban disconnects (the caller's verified subject),
+/// with the role's capabilities and session length.
+async fn mint<S>(
+    issuer: &TokenIssuer<S>,
+    room_arn: &str,
+    user_id: &str,
+    role: Role,
+    attributes: HashMap<String, String>,
+) -> Result<CreateChatTokenOutput, ApiError> {
+    issuer
+        .ivs
+        .create_chat_token()
+        .room_identifier(room_arn)
+        .user_id(user_id)
+        .set_capabilities(Some(
+            role.capabilities()
+                .iter()
+                .map(|c| ChatTokenCapability::from(c.as_str()))
+                .collect(),
+        ))
+        .session_duration_in_minutes(role.session_minutes())
+        .set_attributes(Some(attributes))
+        .send()
+        .await
+        .map_err(ivs_error)
 }

@@ -1,9 +1,9 @@
-//! Every sample event in `events/token-issuer/` (what `cargo lambda invoke --data-file` sends) parses,
-//! carries a verified identity and reaches its route; the sample room does not exist here.
+//! Every sample event in `events/token-issuer/` (what `cargo lambda invoke --data-file` sends)
+//! parses, carries a verified identity and reaches its route; the sample room does not exist.
 
 use chat_core::store::{ChatStore, EmbeddedStore};
-use chat_core::testing::{emulator, ivs_client, sample_events, status_and_json};
-use token_issuer::{TokenIssuer, handle};
+use chat_core::testing::{check_sample_events, emulator, ivs_client};
+use token_issuer::{ROUTES, TokenIssuer, handle};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_sample_event_reaches_its_route() {
@@ -13,15 +13,11 @@ async fn every_sample_event_reaches_its_route() {
         ivs: ivs_client(&emu.endpoint()),
         store: ChatStore::new(EmbeddedStore::open(dir.path()).unwrap()),
     };
-    let events = sample_events("token-issuer");
-    assert_eq!(events.len(), 1);
-    for (name, req) in events {
-        let (status, body) = status_and_json(handle(req, &function).await.unwrap());
-        let message = body["error"]["message"].as_str().unwrap_or_default();
-        assert_eq!(
-            (status, message),
-            (404, "Room AbCdEf123456 does not exist."),
-            "{name}: {body}"
-        );
-    }
+    check_sample_events(
+        "token-issuer",
+        ROUTES,
+        |req| handle(req, &function),
+        |_| (404, Some("Room AbCdEf123456 does not exist.")),
+    )
+    .await;
 }

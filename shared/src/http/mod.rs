@@ -7,6 +7,7 @@
 //! `chat-local` and tests need it, so deployed functions do not compile it.
 
 pub mod error;
+pub mod fields;
 #[cfg(feature = "gateway")]
 pub mod gateway;
 pub mod request;

@@ -56,6 +56,35 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The `limit` query parameter: `default` when absent, 400 outside `range`.
+pub fn limit_param(
+    req: &Request,
+    default: usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<usize, ApiError> {
+    match query_param(req, "limit") {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "limit must be a number from {} to {}.",
+                    range.start(),
+                    range.end()
+                ))
+            }),
+    }
+}
+
+/// A user id from the path, checked against IVS's limit.
+pub fn user_id_param(req: &Request) -> Result<String, ApiError> {
+    let user = path_param(req, "userId")?;
+    crate::http::fields::user_id("userId", &user)?;
+    Ok(user)
+}
+
 /// A JSON body; an empty body reads as `{}`.
 pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     let bytes: &[u8] = match req.body() {

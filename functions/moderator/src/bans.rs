@@ -14,7 +14,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::{Moderator, moderating};
+use crate::{Moderator, audit, moderating};
 
 /// Twitch's longest timeout: two weeks.
 const MAX_TIMEOUT_SECONDS: u64 = 14 * 24 * 3600;
@@ -131,15 +131,15 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
     } else {
         AuditAction::UserBanned
     };
-    m.store
-        .audit_now(
-            &room.room_id,
-            &caller.user_id,
-            action,
-            Some(&ban.user_id),
-            ban.reason.as_deref(),
-        )
-        .await?;
+    audit(
+        m,
+        &room,
+        &caller,
+        action,
+        Some(&ban.user_id),
+        ban.reason.as_deref(),
+    )
+    .await?;
     Ok(json_response(201, &ban_view(&ban)))
 }
 
@@ -161,14 +161,14 @@ pub async fn unban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response
         )));
     }
     m.store.delete_ban(&room.room_id, &user).await?;
-    m.store
-        .audit_now(
-            &room.room_id,
-            &caller.user_id,
-            AuditAction::UserUnbanned,
-            Some(&user),
-            None,
-        )
-        .await?;
+    audit(
+        m,
+        &room,
+        &caller,
+        AuditAction::UserUnbanned,
+        Some(&user),
+        None,
+    )
+    .await?;
     Ok(no_content())
 }

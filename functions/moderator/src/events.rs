@@ -12,7 +12,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Moderator, moderating};
+use crate::{Moderator, audit, moderating};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -49,14 +49,14 @@ pub async fn send<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
         .send()
         .await
         .map_err(ivs_error)?;
-    m.store
-        .audit_now(
-            &room.room_id,
-            &caller.user_id,
-            AuditAction::EventSent,
-            Some(&body.event_name),
-            None,
-        )
-        .await?;
+    audit(
+        m,
+        &room,
+        &caller,
+        AuditAction::EventSent,
+        Some(&body.event_name),
+        None,
+    )
+    .await?;
     Ok(json_response(200, &json!({"id": sent.id()})))
 }

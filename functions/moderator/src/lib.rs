@@ -7,7 +7,7 @@ mod events;
 mod messages;
 
 use chat_core::domain::identity::Caller;
-use chat_core::domain::records::RoomRecord;
+use chat_core::domain::records::{AuditAction, RoomRecord};
 use chat_core::http::error::{ApiError, respond};
 use chat_core::http::request::{caller, require_moderator, room_access, room_id};
 use chat_core::store::{ChatStore, Store};
@@ -42,4 +42,19 @@ async fn moderating<S: Store>(
     let (room, role) = room_access(&m.store, &caller, &room_id).await?;
     require_moderator(role)?;
     Ok((caller, room, role))
+}
+
+/// Records a moderation act by the caller in the room's audit log.
+async fn audit<S: Store>(
+    m: &Moderator<S>,
+    room: &RoomRecord,
+    caller: &Caller,
+    action: AuditAction,
+    target: Option<&str>,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    m.store
+        .audit_now(&room.room_id, &caller.user_id, action, target, reason)
+        .await
+        .map_err(Into::into)
 }

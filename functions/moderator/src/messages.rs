@@ -9,7 +9,7 @@ use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
-use crate::{Moderator, moderating};
+use crate::{Moderator, audit, moderating};
 
 pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
     let (caller, room, _) = moderating(req, m).await?;
@@ -30,15 +30,15 @@ pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Respons
         .send()
         .await
         .map_err(ivs_error)?;
-    m.store
-        .audit_now(
-            &room.room_id,
-            &caller.user_id,
-            AuditAction::MessageDeleted,
-            Some(&message_id),
-            reason.as_deref(),
-        )
-        .await?;
+    audit(
+        m,
+        &room,
+        &caller,
+        AuditAction::MessageDeleted,
+        Some(&message_id),
+        reason.as_deref(),
+    )
+    .await?;
     Ok(json_response(
         200,
         &json!({"id": deleted.id(), "messageId": message_id}),

@@ -70,18 +70,28 @@ impl Backend {
         body: Option<Value>,
     ) -> (u16, Value) {
         let req = api_request(route, params, query, who, body);
-        let response = if route.contains("/tokens") {
+        let response = if token_issuer::ROUTES.contains(&route) {
             token_issuer::handle(req, &self.issuer).await
-        } else if route.contains("/events")
-            || route.contains("/messages")
-            || route.contains("/bans")
-            || route.contains("/audit")
-        {
+        } else if moderator::ROUTES.contains(&route) {
             moderator::handle(req, &self.moderator).await
         } else {
             room_provisioner::handle(req, &self.provisioner).await
         };
         status_and_json(response.unwrap())
+    }
+
+    /// Calls a route and checks its status; the body for further checks.
+    async fn expect(
+        &self,
+        status: u16,
+        route: &str,
+        params: &[(&str, &str)],
+        who: Claims<'_>,
+        body: Option<Value>,
+    ) -> Value {
+        let (got, answer) = self.call(route, params, &[], who, body).await;
+        assert_eq!(got, status, "{route} {params:?}: {answer}");
+        answer
     }
 
     /// A room created by `owner-1`'s admin colleague, owned by the admin, with `mod-1` listed.
@@ -103,16 +113,14 @@ impl Backend {
             record.owner = owner.unwrap()[0].1.to_owned();
             self.provisioner.store.update_room(&record).await.unwrap();
         }
-        let (status, _) = self
-            .call(
-                "PUT /rooms/{roomId}/moderators/{userId}",
-                &[("roomId", &id), ("userId", "mod-1")],
-                &[],
-                owner,
-                None,
-            )
-            .await;
-        assert_eq!(status, 200);
+        self.expect(
+            200,
+            "PUT /rooms/{roomId}/moderators/{userId}",
+            &[("roomId", &id), ("userId", "mod-1")],
+            owner,
+            None,
+        )
+        .await;
         id
     }
 
@@ -194,28 +202,24 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
 
     // The timeout ends by itself.
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let (status, _) = b
-        .call(
-            "POST /rooms/{roomId}/tokens",
-            &[("roomId", &room)],
-            &[],
-            Some(VIEWER),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
+    b.expect(
+        200,
+        "POST /rooms/{roomId}/tokens",
+        &[("roomId", &room)],
+        Some(VIEWER),
+        None,
+    )
+    .await;
 
     // A permanent ban, lifted by the owner.
-    let (status, _) = b
-        .call(
-            "POST /rooms/{roomId}/bans",
-            &[("roomId", &room)],
-            &[],
-            Some(OWNER),
-            Some(json!({"userId": "viewer-1"})),
-        )
-        .await;
-    assert_eq!(status, 201);
+    b.expect(
+        201,
+        "POST /rooms/{roomId}/bans",
+        &[("roomId", &room)],
+        Some(OWNER),
+        Some(json!({"userId": "viewer-1"})),
+    )
+    .await;
     let (status, refused) = b
         .call(
             "POST /rooms/{roomId}/tokens",
@@ -229,26 +233,22 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
         (status, refused["error"]["code"].as_str()),
         (403, Some("BANNED"))
     );
-    let (status, _) = b
-        .call(
-            "DELETE /rooms/{roomId}/bans/{userId}",
-            &[("roomId", &room), ("userId", "viewer-1")],
-            &[],
-            Some(OWNER),
-            None,
-        )
-        .await;
-    assert_eq!(status, 204);
-    let (status, _) = b
-        .call(
-            "POST /rooms/{roomId}/tokens",
-            &[("roomId", &room)],
-            &[],
-            Some(VIEWER),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
+    b.expect(
+        204,
+        "DELETE /rooms/{roomId}/bans/{userId}",
+        &[("roomId", &room), ("userId", "viewer-1")],
+        Some(OWNER),
+        None,
+    )
+    .await;
+    b.expect(
+        200,
+        "POST /rooms/{roomId}/tokens",
+        &[("roomId", &room)],
+        Some(VIEWER),
+        None,
+    )
+    .await;
 
     // Everything is in the audit log, newest first.
     let (status, audit) = b
@@ -327,201 +327,50 @@ async fn no_one_gets_more_power_than_their_role_gives() {
     let room_a = b.room_owned_by(Some(OWNER)).await;
     let room_b = b.room_owned_by(Some(&[("sub", "owner-2")])).await;
     // mod-1 moderates room A only; room_owned_by listed mod-1 in B too, so take that back.
-    let (status, _) = b
-        .call(
-            "DELETE /rooms/{roomId}/moderators/{userId}",
-            &[("roomId", &room_b), ("userId", "mod-1")],
-            &[],
-            Some(&[("sub", "owner-2")]),
-            None,
-        )
-        .await;
-    assert_eq!(status, 204);
+    b.expect(
+        204,
+        "DELETE /rooms/{roomId}/moderators/{userId}",
+        &[("roomId", &room_b), ("userId", "mod-1")],
+        Some(&[("sub", "owner-2")]),
+        None,
+    )
+    .await;
 
     let ban = |user: &str| Some(json!({"userId": user}));
+    #[rustfmt::skip]
     let cases: Vec<Case> = vec![
         // A viewer moderates nothing and manages nothing.
-        (
-            "POST /rooms/{roomId}/bans",
-            vec![("roomId", &room_a)],
-            Some(VIEWER),
-            ban("someone"),
-            403,
-        ),
-        (
-            "POST /rooms/{roomId}/events",
-            vec![("roomId", &room_a)],
-            Some(VIEWER),
-            Some(json!({"eventName": "x"})),
-            403,
-        ),
-        (
-            "DELETE /rooms/{roomId}/messages/{messageId}",
-            vec![("roomId", &room_a), ("messageId", "M2YcHkgffEvU")],
-            Some(VIEWER),
-            None,
-            403,
-        ),
-        (
-            "GET /rooms/{roomId}/audit",
-            vec![("roomId", &room_a)],
-            Some(VIEWER),
-            None,
-            403,
-        ),
-        (
-            "PATCH /rooms/{roomId}",
-            vec![("roomId", &room_a)],
-            Some(VIEWER),
-            Some(json!({"name": "mine"})),
-            403,
-        ),
-        (
-            "PUT /rooms/{roomId}/moderators/{userId}",
-            vec![("roomId", &room_a), ("userId", "viewer-1")],
-            Some(VIEWER),
-            None,
-            403,
-        ),
+        ("POST /rooms/{roomId}/bans", vec![("roomId", &room_a)], Some(VIEWER), ban("someone"), 403),
+        ("POST /rooms/{roomId}/events", vec![("roomId", &room_a)], Some(VIEWER), Some(json!({"eventName": "x"})), 403),
+        ("DELETE /rooms/{roomId}/messages/{messageId}", vec![("roomId", &room_a), ("messageId", "M2YcHkgffEvU")], Some(VIEWER), None, 403),
+        ("GET /rooms/{roomId}/audit", vec![("roomId", &room_a)], Some(VIEWER), None, 403),
+        ("PATCH /rooms/{roomId}", vec![("roomId", &room_a)], Some(VIEWER), Some(json!({"name": "mine"})), 403),
+        ("PUT /rooms/{roomId}/moderators/{userId}", vec![("roomId", &room_a), ("userId", "viewer-1")], Some(VIEWER), None, 403),
         ("POST /rooms", vec![], Some(VIEWER), Some(json!({})), 403),
-        (
-            "POST /logging-configurations",
-            vec![],
-            Some(OWNER),
-            Some(json!({"destination": {"s3": {"bucketName": "abc"}}})),
-            403,
-        ),
+        ("POST /logging-configurations", vec![], Some(OWNER), Some(json!({"destination": {"s3": {"bucketName": "abc"}}})), 403),
         // A moderator of room A has no power in room B, and does not manage room A.
-        (
-            "POST /rooms/{roomId}/bans",
-            vec![("roomId", &room_b)],
-            Some(MOD),
-            ban("viewer-1"),
-            403,
-        ),
-        (
-            "POST /rooms/{roomId}/events",
-            vec![("roomId", &room_b)],
-            Some(MOD),
-            Some(json!({"eventName": "x"})),
-            403,
-        ),
-        (
-            "PATCH /rooms/{roomId}",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            Some(json!({"name": "mine"})),
-            403,
-        ),
-        (
-            "PUT /rooms/{roomId}/moderators/{userId}",
-            vec![("roomId", &room_a), ("userId", "viewer-1")],
-            Some(MOD),
-            None,
-            403,
-        ),
+        ("POST /rooms/{roomId}/bans", vec![("roomId", &room_b)], Some(MOD), ban("viewer-1"), 403),
+        ("POST /rooms/{roomId}/events", vec![("roomId", &room_b)], Some(MOD), Some(json!({"eventName": "x"})), 403),
+        ("PATCH /rooms/{roomId}", vec![("roomId", &room_a)], Some(MOD), Some(json!({"name": "mine"})), 403),
+        ("PUT /rooms/{roomId}/moderators/{userId}", vec![("roomId", &room_a), ("userId", "viewer-1")], Some(MOD), None, 403),
         // Moderators cannot ban moderators, the owner, or themselves.
-        (
-            "POST /rooms/{roomId}/bans",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            ban("owner-1"),
-            403,
-        ),
-        (
-            "POST /rooms/{roomId}/bans",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            ban("mod-1"),
-            400,
-        ),
+        ("POST /rooms/{roomId}/bans", vec![("roomId", &room_a)], Some(MOD), ban("owner-1"), 403),
+        ("POST /rooms/{roomId}/bans", vec![("roomId", &room_a)], Some(MOD), ban("mod-1"), 400),
         // No identity at all.
-        (
-            "POST /rooms/{roomId}/bans",
-            vec![("roomId", &room_a)],
-            None,
-            ban("viewer-1"),
-            401,
-        ),
+        ("POST /rooms/{roomId}/bans", vec![("roomId", &room_a)], None, ban("viewer-1"), 401),
         ("GET /rooms", vec![], None, None, 401),
-        (
-            "POST /rooms/{roomId}/tokens",
-            vec![("roomId", &room_a)],
-            None,
-            None,
-            401,
-        ),
+        ("POST /rooms/{roomId}/tokens", vec![("roomId", &room_a)], None, None, 401),
         // Bad input, clearly refused.
-        (
-            "POST /rooms/{roomId}/events",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            Some(json!({"eventName": "aws:DISCONNECT_USER"})),
-            400,
-        ),
-        (
-            "POST /rooms/{roomId}/events",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            Some(json!({"eventName": ""})),
-            400,
-        ),
-        (
-            "POST /rooms/{roomId}/events",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            Some(json!({"name": "x"})),
-            400,
-        ),
-        (
-            "DELETE /rooms/{roomId}/messages/{messageId}",
-            vec![("roomId", &room_a), ("messageId", "bad")],
-            Some(MOD),
-            None,
-            400,
-        ),
-        (
-            "POST /rooms/{roomId}/bans",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            Some(json!({"userId": "v", "durationSeconds": 0})),
-            400,
-        ),
-        (
-            "POST /rooms/{roomId}/bans",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            Some(json!({"userId": ""})),
-            400,
-        ),
-        (
-            "POST /rooms/{roomId}/bans",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            Some(json!({"userId": "v", "reason": ""})),
-            400,
-        ),
-        (
-            "GET /rooms/{roomId}/audit",
-            vec![("roomId", &room_a)],
-            Some(MOD),
-            None,
-            200,
-        ),
-        (
-            "GET /rooms/{roomId}/bans",
-            vec![("roomId", "AAAAAAAAAAAA")],
-            Some(MOD),
-            None,
-            404,
-        ),
-        (
-            "DELETE /rooms/{roomId}/bans/{userId}",
-            vec![("roomId", &room_a), ("userId", "nobody")],
-            Some(MOD),
-            None,
-            404,
-        ),
+        ("POST /rooms/{roomId}/events", vec![("roomId", &room_a)], Some(MOD), Some(json!({"eventName": "aws:DISCONNECT_USER"})), 400),
+        ("POST /rooms/{roomId}/events", vec![("roomId", &room_a)], Some(MOD), Some(json!({"eventName": ""})), 400),
+        ("POST /rooms/{roomId}/events", vec![("roomId", &room_a)], Some(MOD), Some(json!({"name": "x"})), 400),
+        ("DELETE /rooms/{roomId}/messages/{messageId}", vec![("roomId", &room_a), ("messageId", "bad")], Some(MOD), None, 400),
+        ("POST /rooms/{roomId}/bans", vec![("roomId", &room_a)], Some(MOD), Some(json!({"userId": "v", "durationSeconds": 0})), 400),
+        ("POST /rooms/{roomId}/bans", vec![("roomId", &room_a)], Some(MOD), Some(json!({"userId": ""})), 400),
+        ("POST /rooms/{roomId}/bans", vec![("roomId", &room_a)], Some(MOD), Some(json!({"userId": "v", "reason": ""})), 400),
+        ("GET /rooms/{roomId}/audit", vec![("roomId", &room_a)], Some(MOD), None, 200),
+        ("GET /rooms/{roomId}/bans", vec![("roomId", "AAAAAAAAAAAA")], Some(MOD), None, 404),
+        ("DELETE /rooms/{roomId}/bans/{userId}", vec![("roomId", &room_a), ("userId", "nobody")], Some(MOD), None, 404),
     ];
     for (route, params, who, body, expected) in cases {
         let (status, answer) = b.call(route, &params, &[], who, body.clone()).await;
@@ -531,16 +380,14 @@ async fn no_one_gets_more_power_than_their_role_gives() {
         }
     }
     // The owner may ban a moderator.
-    let (status, _) = b
-        .call(
-            "POST /rooms/{roomId}/bans",
-            &[("roomId", &room_a)],
-            &[],
-            Some(OWNER),
-            ban("mod-1"),
-        )
-        .await;
-    assert_eq!(status, 201);
+    b.expect(
+        201,
+        "POST /rooms/{roomId}/bans",
+        &[("roomId", &room_a)],
+        Some(OWNER),
+        ban("mod-1"),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -571,14 +418,12 @@ async fn a_failed_disconnect_leaves_no_ban_behind() {
             .unwrap(),
         None
     );
-    let (status, _) = b
-        .call(
-            "POST /rooms/{roomId}/tokens",
-            &[("roomId", &room)],
-            &[],
-            Some(VIEWER),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
+    b.expect(
+        200,
+        "POST /rooms/{roomId}/tokens",
+        &[("roomId", &room)],
+        Some(VIEWER),
+        None,
+    )
+    .await;
 }

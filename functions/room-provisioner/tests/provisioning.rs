@@ -50,6 +50,20 @@ impl World {
                 .unwrap(),
         )
     }
+
+    /// Calls a route and checks its status; the body for further checks.
+    async fn expect(
+        &self,
+        status: u16,
+        route: &str,
+        params: &[(&str, &str)],
+        who: Option<&[(&str, &str)]>,
+        body: Option<Value>,
+    ) -> Value {
+        let (got, answer) = self.call(route, params, &[], who, body).await;
+        assert_eq!(got, status, "{route} {params:?}: {answer}");
+        answer
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,16 +135,14 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
             .await;
         assert_eq!(status, 400, "{body}: {answer}");
     }
-    let (status, _) = w
-        .call(
-            "PATCH /rooms/{roomId}",
-            &[("roomId", id)],
-            &[],
-            Some(VIEWER),
-            Some(json!({"name": "x"})),
-        )
-        .await;
-    assert_eq!(status, 403);
+    w.expect(
+        403,
+        "PATCH /rooms/{roomId}",
+        &[("roomId", id)],
+        Some(VIEWER),
+        Some(json!({"name": "x"})),
+    )
+    .await;
     assert_eq!(
         w.p.store
             .room(id)
@@ -164,38 +176,32 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
         )
         .await;
     assert_eq!(status, 204);
-    let (status, _) = w
-        .call(
-            "DELETE /rooms/{roomId}/tags",
-            &[("roomId", id)],
-            &[],
-            Some(ADMIN),
-            None,
-        )
-        .await;
-    assert_eq!(status, 400);
+    w.expect(
+        400,
+        "DELETE /rooms/{roomId}/tags",
+        &[("roomId", id)],
+        Some(ADMIN),
+        None,
+    )
+    .await;
 
     // Deleting removes it from IVS and every record of it.
-    let (status, _) = w
-        .call(
-            "DELETE /rooms/{roomId}",
-            &[("roomId", id)],
-            &[],
-            Some(VIEWER),
-            None,
-        )
-        .await;
-    assert_eq!(status, 403);
-    let (status, _) = w
-        .call(
-            "DELETE /rooms/{roomId}",
-            &[("roomId", id)],
-            &[],
-            Some(ADMIN),
-            None,
-        )
-        .await;
-    assert_eq!(status, 204);
+    w.expect(
+        403,
+        "DELETE /rooms/{roomId}",
+        &[("roomId", id)],
+        Some(VIEWER),
+        None,
+    )
+    .await;
+    w.expect(
+        204,
+        "DELETE /rooms/{roomId}",
+        &[("roomId", id)],
+        Some(ADMIN),
+        None,
+    )
+    .await;
     assert!(
         w.ivs
             .get_room()
@@ -205,32 +211,28 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
             .is_err()
     );
     assert_eq!(w.p.store.room(id).await.unwrap(), None);
-    let (status, _) = w
-        .call(
-            "GET /rooms/{roomId}",
-            &[("roomId", id)],
-            &[],
-            Some(ADMIN),
-            None,
-        )
-        .await;
-    assert_eq!(status, 404);
+    w.expect(
+        404,
+        "GET /rooms/{roomId}",
+        &[("roomId", id)],
+        Some(ADMIN),
+        None,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_page_through_ivs() {
     let w = world().await;
     for i in 0..3 {
-        let (status, _) = w
-            .call(
-                "POST /rooms",
-                &[],
-                &[],
-                Some(ADMIN),
-                Some(json!({"name": format!("r{i}")})),
-            )
-            .await;
-        assert_eq!(status, 201);
+        w.expect(
+            201,
+            "POST /rooms",
+            &[],
+            Some(ADMIN),
+            Some(json!({"name": format!("r{i}")})),
+        )
+        .await;
     }
     let (status, first) = w
         .call("GET /rooms", &[], &[("limit", "2")], Some(VIEWER), None)
@@ -283,10 +285,8 @@ async fn logging_configurations_are_for_admins() {
     let id = config["id"].as_str().unwrap();
     assert_eq!(config["state"], "ACTIVE");
     assert_eq!(config["destination"]["s3"]["bucketName"], "chat-archive");
-    let (status, _) = w
-        .call("GET /logging-configurations", &[], &[], Some(VIEWER), None)
+    w.expect(403, "GET /logging-configurations", &[], Some(VIEWER), None)
         .await;
-    assert_eq!(status, 403);
     let (status, list) = w
         .call("GET /logging-configurations", &[], &[], Some(ADMIN), None)
         .await;
@@ -334,36 +334,30 @@ async fn logging_configurations_are_for_admins() {
         (409, Some("CONFLICT"))
     );
     let room_id = room["id"].as_str().unwrap();
-    let (status, _) = w
-        .call(
-            "PATCH /rooms/{roomId}",
-            &[("roomId", room_id)],
-            &[],
-            Some(ADMIN),
-            Some(json!({"loggingConfigurationIds": []})),
-        )
-        .await;
-    assert_eq!(status, 200);
-    let (status, _) = w
-        .call(
-            "DELETE /logging-configurations/{id}",
-            &[("id", id)],
-            &[],
-            Some(ADMIN),
-            None,
-        )
-        .await;
-    assert_eq!(status, 204);
-    let (status, _) = w
-        .call(
-            "GET /logging-configurations/{id}",
-            &[("id", id)],
-            &[],
-            Some(ADMIN),
-            None,
-        )
-        .await;
-    assert_eq!(status, 404);
+    w.expect(
+        200,
+        "PATCH /rooms/{roomId}",
+        &[("roomId", room_id)],
+        Some(ADMIN),
+        Some(json!({"loggingConfigurationIds": []})),
+    )
+    .await;
+    w.expect(
+        204,
+        "DELETE /logging-configurations/{id}",
+        &[("id", id)],
+        Some(ADMIN),
+        None,
+    )
+    .await;
+    w.expect(
+        404,
+        "GET /logging-configurations/{id}",
+        &[("id", id)],
+        Some(ADMIN),
+        None,
+    )
+    .await;
 
     for body in [
         json!({}),
@@ -382,16 +376,14 @@ async fn logging_configurations_are_for_admins() {
             .await;
         assert_eq!(status, 400, "{body}: {answer}");
     }
-    let (status, _) = w
-        .call(
-            "GET /logging-configurations/{id}",
-            &[("id", "short")],
-            &[],
-            Some(ADMIN),
-            None,
-        )
-        .await;
-    assert_eq!(status, 400);
+    w.expect(
+        400,
+        "GET /logging-configurations/{id}",
+        &[("id", "short")],
+        Some(ADMIN),
+        None,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

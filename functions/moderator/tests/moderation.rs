@@ -80,6 +80,30 @@ impl Backend {
         status_and_json(response.unwrap())
     }
 
+    /// Calls a route whose only path parameter is the room.
+    async fn room_call(
+        &self,
+        route: &str,
+        room: &str,
+        who: Claims<'_>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        self.call(route, &[("roomId", room)], &[], who, body).await
+    }
+
+    /// [`Self::expect`] for a route whose only path parameter is the room.
+    async fn expect_in(
+        &self,
+        status: u16,
+        route: &str,
+        room: &str,
+        who: Claims<'_>,
+        body: Option<Value>,
+    ) -> Value {
+        self.expect(status, route, &[("roomId", room)], who, body)
+            .await
+    }
+
     /// Calls a route and checks its status; the body for further checks.
     async fn expect(
         &self,
@@ -91,6 +115,21 @@ impl Backend {
     ) -> Value {
         let (got, answer) = self.call(route, params, &[], who, body).await;
         assert_eq!(got, status, "{route} {params:?}: {answer}");
+        answer
+    }
+
+    /// Calls a route that must fail with this status and error code.
+    async fn expect_code(
+        &self,
+        status: u16,
+        code: &str,
+        route: &str,
+        params: &[(&str, &str)],
+        who: Claims<'_>,
+        body: Option<Value>,
+    ) -> Value {
+        let answer = self.expect(status, route, params, who, body).await;
+        assert_eq!(answer["error"]["code"], code, "{route}: {answer}");
         answer
     }
 
@@ -126,13 +165,7 @@ impl Backend {
 
     async fn connect(&self, room: &str, who: Claims<'_>) -> ChatSocket {
         let (status, token) = self
-            .call(
-                "POST /rooms/{roomId}/tokens",
-                &[("roomId", room)],
-                &[],
-                who,
-                None,
-            )
+            .room_call("POST /rooms/{roomId}/tokens", room, who, None)
             .await;
         assert_eq!(status, 200, "{token}");
         chat_connect(self.emu.addr, token["token"].as_str().unwrap()).await
@@ -146,10 +179,9 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
     let mut viewer = b.connect(&room, Some(VIEWER)).await;
 
     let (status, ban) = b
-        .call(
+        .room_call(
             "POST /rooms/{roomId}/bans",
-            &[("roomId", &room)],
-            &[],
+            &room,
             Some(MOD),
             Some(json!({"userId": "viewer-1", "durationSeconds": 2, "reason": "spam"})),
         )
@@ -176,63 +208,49 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
         }
     }
     assert!(saw_event);
-    let (status, refused) = b
-        .call(
-            "POST /rooms/{roomId}/tokens",
-            &[("roomId", &room)],
-            &[],
-            Some(VIEWER),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (status, refused["error"]["code"].as_str()),
-        (403, Some("TIMED_OUT"))
-    );
-    let (_, bans) = b
-        .call(
-            "GET /rooms/{roomId}/bans",
-            &[("roomId", &room)],
-            &[],
-            Some(MOD),
-            None,
-        )
-        .await;
-    assert_eq!(bans["bans"][0]["userId"], "viewer-1");
-
-    // The timeout ends by itself.
-    tokio::time::sleep(Duration::from_millis(2100)).await;
-    b.expect(
-        200,
+    b.expect_code(
+        403,
+        "TIMED_OUT",
         "POST /rooms/{roomId}/tokens",
         &[("roomId", &room)],
         Some(VIEWER),
         None,
     )
     .await;
+    let (_, bans) = b
+        .room_call("GET /rooms/{roomId}/bans", &room, Some(MOD), None)
+        .await;
+    assert_eq!(bans["bans"][0]["userId"], "viewer-1");
+
+    // The timeout ends by itself.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    b.expect_in(
+        200,
+        "POST /rooms/{roomId}/tokens",
+        &room,
+        Some(VIEWER),
+        None,
+    )
+    .await;
 
     // A permanent ban, lifted by the owner.
-    b.expect(
+    b.expect_in(
         201,
         "POST /rooms/{roomId}/bans",
-        &[("roomId", &room)],
+        &room,
         Some(OWNER),
         Some(json!({"userId": "viewer-1"})),
     )
     .await;
-    let (status, refused) = b
-        .call(
-            "POST /rooms/{roomId}/tokens",
-            &[("roomId", &room)],
-            &[],
-            Some(VIEWER),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (status, refused["error"]["code"].as_str()),
-        (403, Some("BANNED"))
-    );
+    b.expect_code(
+        403,
+        "BANNED",
+        "POST /rooms/{roomId}/tokens",
+        &[("roomId", &room)],
+        Some(VIEWER),
+        None,
+    )
+    .await;
     b.expect(
         204,
         "DELETE /rooms/{roomId}/bans/{userId}",
@@ -241,10 +259,10 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
         None,
     )
     .await;
-    b.expect(
+    b.expect_in(
         200,
         "POST /rooms/{roomId}/tokens",
-        &[("roomId", &room)],
+        &room,
         Some(VIEWER),
         None,
     )
@@ -252,13 +270,7 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
 
     // Everything is in the audit log, newest first.
     let (status, audit) = b
-        .call(
-            "GET /rooms/{roomId}/audit",
-            &[("roomId", &room)],
-            &[],
-            Some(MOD),
-            None,
-        )
+        .room_call("GET /rooms/{roomId}/audit", &room, Some(MOD), None)
         .await;
     assert_eq!(status, 200);
     let actions: Vec<&str> = audit["entries"]
@@ -285,10 +297,9 @@ async fn events_and_deletions_reach_the_room() {
     let room = b.room_owned_by(Some(OWNER)).await;
     let mut viewer = b.connect(&room, Some(VIEWER)).await;
     let (status, sent) = b
-        .call(
+        .room_call(
             "POST /rooms/{roomId}/events",
-            &[("roomId", &room)],
-            &[],
+            &room,
             Some(MOD),
             Some(json!({"eventName": "app:poll", "attributes": {"q": "?"}})),
         )
@@ -380,10 +391,10 @@ async fn no_one_gets_more_power_than_their_role_gives() {
         }
     }
     // The owner may ban a moderator.
-    b.expect(
+    b.expect_in(
         201,
         "POST /rooms/{roomId}/bans",
-        &[("roomId", &room_a)],
+        &room_a,
         Some(OWNER),
         ban("mod-1"),
     )
@@ -418,10 +429,10 @@ async fn a_failed_disconnect_leaves_no_ban_behind() {
             .unwrap(),
         None
     );
-    b.expect(
+    b.expect_in(
         200,
         "POST /rooms/{roomId}/tokens",
-        &[("roomId", &room)],
+        &room,
         Some(VIEWER),
         None,
     )

@@ -51,6 +51,30 @@ impl World {
         )
     }
 
+    /// Calls a route whose only path parameter is the room.
+    async fn room_call(
+        &self,
+        route: &str,
+        room: &str,
+        who: Option<&[(&str, &str)]>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        self.call(route, &[("roomId", room)], &[], who, body).await
+    }
+
+    /// [`Self::expect`] for a route whose only path parameter is the room.
+    async fn expect_in(
+        &self,
+        status: u16,
+        route: &str,
+        room: &str,
+        who: Option<&[(&str, &str)]>,
+        body: Option<Value>,
+    ) -> Value {
+        self.expect(status, route, &[("roomId", room)], who, body)
+            .await
+    }
+
     /// Calls a route and checks its status; the body for further checks.
     async fn expect(
         &self,
@@ -62,6 +86,21 @@ impl World {
     ) -> Value {
         let (got, answer) = self.call(route, params, &[], who, body).await;
         assert_eq!(got, status, "{route} {params:?}: {answer}");
+        answer
+    }
+
+    /// Calls a route that must fail with this status and error code.
+    async fn expect_code(
+        &self,
+        status: u16,
+        code: &str,
+        route: &str,
+        params: &[(&str, &str)],
+        who: Option<&[(&str, &str)]>,
+        body: Option<Value>,
+    ) -> Value {
+        let answer = self.expect(status, route, params, who, body).await;
+        assert_eq!(answer["error"]["code"], code, "{route}: {answer}");
         answer
     }
 }
@@ -94,20 +133,14 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
     assert_eq!(ivs_room.tags().unwrap()["team"], "live");
     // Anyone signed in may read it, and sees their role.
     let (status, got) = w
-        .call(
-            "GET /rooms/{roomId}",
-            &[("roomId", id)],
-            &[],
-            Some(VIEWER),
-            None,
-        )
+        .room_call("GET /rooms/{roomId}", id, Some(VIEWER), None)
         .await;
     assert_eq!((status, got["role"].as_str()), (200, Some("viewer")));
     assert_eq!(got["policy"]["blockedTerms"][0], "spoiler*");
 
     // Changes: IVS settings and the policy.
     let (status, updated) = w
-        .call("PATCH /rooms/{roomId}", &[("roomId", id)], &[], Some(ADMIN), Some(json!({"name": "launch-2", "maximumMessageRatePerSecond": 5, "policy": {"profanity": "off"}})))
+        .room_call("PATCH /rooms/{roomId}", id, Some(ADMIN), Some(json!({"name": "launch-2", "maximumMessageRatePerSecond": 5, "policy": {"profanity": "off"}})))
         .await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["name"], "launch-2");
@@ -125,20 +158,14 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
         json!({"tags": {"a": "b"}}),
     ] {
         let (status, answer) = w
-            .call(
-                "PATCH /rooms/{roomId}",
-                &[("roomId", id)],
-                &[],
-                Some(ADMIN),
-                Some(body.clone()),
-            )
+            .room_call("PATCH /rooms/{roomId}", id, Some(ADMIN), Some(body.clone()))
             .await;
         assert_eq!(status, 400, "{body}: {answer}");
     }
-    w.expect(
+    w.expect_in(
         403,
         "PATCH /rooms/{roomId}",
-        &[("roomId", id)],
+        id,
         Some(VIEWER),
         Some(json!({"name": "x"})),
     )
@@ -157,10 +184,9 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
 
     // Tags.
     let (status, tags) = w
-        .call(
+        .room_call(
             "POST /rooms/{roomId}/tags",
-            &[("roomId", id)],
-            &[],
+            id,
             Some(ADMIN),
             Some(json!({"tags": {"env": "prod"}})),
         )
@@ -176,32 +202,14 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
         )
         .await;
     assert_eq!(status, 204);
-    w.expect(
-        400,
-        "DELETE /rooms/{roomId}/tags",
-        &[("roomId", id)],
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    w.expect_in(400, "DELETE /rooms/{roomId}/tags", id, Some(ADMIN), None)
+        .await;
 
     // Deleting removes it from IVS and every record of it.
-    w.expect(
-        403,
-        "DELETE /rooms/{roomId}",
-        &[("roomId", id)],
-        Some(VIEWER),
-        None,
-    )
-    .await;
-    w.expect(
-        204,
-        "DELETE /rooms/{roomId}",
-        &[("roomId", id)],
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    w.expect_in(403, "DELETE /rooms/{roomId}", id, Some(VIEWER), None)
+        .await;
+    w.expect_in(204, "DELETE /rooms/{roomId}", id, Some(ADMIN), None)
+        .await;
     assert!(
         w.ivs
             .get_room()
@@ -211,14 +219,8 @@ async fn rooms_are_created_with_the_review_handler_and_recorded() {
             .is_err()
     );
     assert_eq!(w.p.store.room(id).await.unwrap(), None);
-    w.expect(
-        404,
-        "GET /rooms/{roomId}",
-        &[("roomId", id)],
-        Some(ADMIN),
-        None,
-    )
-    .await;
+    w.expect_in(404, "GET /rooms/{roomId}", id, Some(ADMIN), None)
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -320,24 +322,20 @@ async fn logging_configurations_are_for_admins() {
         )
         .await;
     assert_eq!(room["loggingConfigurationIds"][0], id);
-    let (status, conflict) = w
-        .call(
-            "DELETE /logging-configurations/{id}",
-            &[("id", id)],
-            &[],
-            Some(ADMIN),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (status, conflict["error"]["code"].as_str()),
-        (409, Some("CONFLICT"))
-    );
+    w.expect_code(
+        409,
+        "CONFLICT",
+        "DELETE /logging-configurations/{id}",
+        &[("id", id)],
+        Some(ADMIN),
+        None,
+    )
+    .await;
     let room_id = room["id"].as_str().unwrap();
-    w.expect(
+    w.expect_in(
         200,
         "PATCH /rooms/{roomId}",
-        &[("roomId", room_id)],
+        room_id,
         Some(ADMIN),
         Some(json!({"loggingConfigurationIds": []})),
     )

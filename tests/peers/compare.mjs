@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// Runs JS profanity filters over the labelled moderation corpus and prints, per language and
+// split, each filter's precision and recall on the flag decision and its mean time per message.
+//
+//   node compare.mjs [CORPUS_DIR] [--engine VERDICTS.jsonl] [--categories] [--misses]
+//
+// CORPUS_DIR defaults to ../../shared/moderation/corpus (relative to this file). VERDICTS.jsonl
+// holds this engine's verdicts, one {"lang","text","flagged"} object per line; they are scored
+// as one more row (no timing). --categories adds a per-category table (share of lines each
+// filter flags) for every language; --misses lists the lines most filters get wrong.
+//
+// Only the categories about profanity are scored: spam, links and a room's blocked terms are not
+// what these filters do, so those lines are skipped. "profanity-mild" lines (mild swearing, allowed
+// at the corpus room's level) are scored as allow: a filter that flags `damn` loses precision.
+
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { AllProfanity } from 'allprofanity';
+import { Filter as GlinFilter } from 'glin-profanity';
+import { Profanity } from '@2toad/profanity';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const LANGS = ['en', 'es', 'fr', 'de', 'pt'];
+const PROFANITY_CATEGORIES = new Set([
+  'clean', 'scunthorpe', 'ambiguous-innocent', 'ambiguous-insult', 'numbers',
+  'profanity', 'profanity-mild', 'leet-profanity',
+]);
+const relevant = (category) => PROFANITY_CATEGORIES.has(category) || category.startsWith('evasion:');
+
+// ---- arguments
+const args = process.argv.slice(2);
+let corpusDir = resolve(HERE, '../../shared/moderation/corpus');
+let enginePath = null;
+let perCategory = false;
+let showMisses = false;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--engine') enginePath = resolve(args[++i]);
+  else if (args[i] === '--categories') perCategory = true;
+  else if (args[i] === '--misses') showMisses = true;
+  else if (args[i] === '-h' || args[i] === '--help') {
+    console.log('usage: node compare.mjs [CORPUS_DIR] [--engine VERDICTS.jsonl] [--categories] [--misses]');
+    process.exit(0);
+  } else corpusDir = resolve(args[i]);
+}
+
+// ---- corpus
+function readCorpus(lang) {
+  const path = join(corpusDir, `${lang}.tsv`);
+  if (!existsSync(path)) return [];
+  const [header, ...lines] = readFileSync(path, 'utf8').split('\n');
+  const cols = header.split('\t');
+  const at = (name) => {
+    const i = cols.indexOf(name);
+    if (i < 0) throw new Error(`${path}: no column ${name}`);
+    return i;
+  };
+  const [e, c, s, t] = ['expected', 'category', 'split', 'text'].map(at);
+  return lines
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.split('\t'))
+    .map((f) => ({ lang, expected: f[e], category: f[c], split: f[s], text: f.slice(t).join('\t') }))
+    .filter((r) => relevant(r.category));
+}
+
+// ---- filters: each one's recommended setup, with the room's language where it has one
+const ALLPROFANITY_LANG = { es: 'spanish', fr: 'french', de: 'german', pt: 'brazilian' };
+const GLIN_LANG = { en: 'english', es: 'spanish', fr: 'french', de: 'german', pt: 'portuguese' };
+
+function makeFilters() {
+  const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+  const allprofanity = {};
+  const glin = {};
+  const toad = {};
+  for (const lang of LANGS) {
+    // AllProfanity: the default instance (English and Hindi loaded), plus the room's language.
+    const ap = new AllProfanity({ silent: true });
+    if (ALLPROFANITY_LANG[lang]) ap.loadLanguage(ALLPROFANITY_LANG[lang]);
+    allprofanity[lang] = ap;
+    // glin-profanity: the README's Filter setup (leetspeak on, Unicode normalised), English + room language.
+    glin[lang] = new GlinFilter({
+      languages: [...new Set(['english', GLIN_LANG[lang]])],
+      detectLeetspeak: true,
+      leetspeakLevel: 'moderate',
+      normalizeUnicode: true,
+    });
+    // @2toad/profanity: whole-word matching (its default), English + room language.
+    toad[lang] = new Profanity({ languages: [...new Set(['en', lang])] });
+  }
+  return [
+    { name: 'obscenity 0.4.6 (en only)', flagged: (r) => obscenity.hasMatch(r.text) },
+    { name: 'allprofanity 2.4.0', flagged: (r) => allprofanity[r.lang].check(r.text) },
+    { name: 'glin-profanity 3.3.0', flagged: (r) => glin[r.lang].isProfane(r.text) },
+    { name: '@2toad/profanity 3.3.0', flagged: (r) => toad[r.lang].exists(r.text) },
+  ];
+}
+
+function loadEngine(path) {
+  const verdicts = new Map();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const v = JSON.parse(line);
+    verdicts.set(`${v.lang}\u0000${v.text}`, Boolean(v.flagged));
+  }
+  return {
+    name: 'this engine',
+    untimed: true,
+    flagged: (r) => {
+      const v = verdicts.get(`${r.lang}\u0000${r.text}`);
+      if (v === undefined) throw new Error(`no engine verdict for [${r.lang}] ${r.text}`);
+      return v;
+    },
+  };
+}
+
+// ---- scoring
+function score(rows, verdicts) {
+  let tp = 0, fp = 0, fn = 0, tn = 0;
+  rows.forEach((r, i) => {
+    const flag = r.expected === 'flag';
+    if (verdicts[i] && flag) tp++;
+    else if (verdicts[i]) fp++;
+    else if (flag) fn++;
+    else tn++;
+  });
+  return { tp, fp, fn, tn, precision: tp + fp ? tp / (tp + fp) : NaN, recall: tp + fn ? tp / (tp + fn) : NaN };
+}
+
+function timeIt(filter, rows) {
+  for (const r of rows) filter.flagged(r);   // warm-up pass
+  const passes = 3;
+  const start = process.hrtime.bigint();
+  for (let p = 0; p < passes; p++) for (const r of rows) filter.flagged(r);
+  const ns = Number(process.hrtime.bigint() - start);
+  return ns / 1000 / (passes * rows.length);
+}
+
+const pct = (x) => (Number.isNaN(x) ? '   -  ' : `${(100 * x).toFixed(1).padStart(5)}%`);
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+// ---- main
+const filters = makeFilters();
+if (enginePath) filters.push(loadEngine(enginePath));
+
+const corpus = Object.fromEntries(LANGS.map((l) => [l, readCorpus(l)]));
+const total = Object.values(corpus).reduce((n, rows) => n + rows.length, 0);
+if (!total) {
+  console.error(`no corpus lines under ${corpusDir}`);
+  process.exit(1);
+}
+console.log(`corpus: ${corpusDir}`);
+console.log('scored categories: clean, scunthorpe, ambiguous-*, numbers, profanity, profanity-mild, leet-profanity, evasion:*');
+console.log('(spam, link-* and blocked-* lines are not profanity and are skipped)\n');
+
+const NAME = Math.max(...filters.map((f) => f.name.length)) + 2;
+for (const lang of LANGS) {
+  const rows = corpus[lang];
+  if (!rows.length) continue;
+  const verdicts = filters.map((f) => rows.map((r) => f.flagged(r)));
+  const micros = filters.map((f) => (f.untimed ? NaN : timeIt(f, rows)));
+  const splits = ['tune', 'holdout', 'all'];
+  const counts = splits.map((s) => rows.filter((r) => s === 'all' || r.split === s));
+  console.log(`== ${lang}: ${rows.length} lines (` +
+    splits.map((s, i) => `${s} ${counts[i].length}, flag ${counts[i].filter((r) => r.expected === 'flag').length}`).join('; ') + ')');
+  const CELL = 28;
+  console.log(pad('', NAME) + splits.map((s) => pad(`${s}`, CELL)).join('') + 'mean');
+  console.log(pad('filter', NAME) + splits.map(() => pad('precision recall  fp  fn', CELL)).join('') + 'µs/msg');
+  filters.forEach((f, k) => {
+    let line = pad(f.name, NAME);
+    for (const s of splits) {
+      const idx = rows.map((r, i) => (s === 'all' || r.split === s ? i : -1)).filter((i) => i >= 0);
+      const m = score(idx.map((i) => rows[i]), idx.map((i) => verdicts[k][i]));
+      line += pad(`${lpad(pct(m.precision), 9)} ${pct(m.recall)} ${lpad(m.fp, 3)} ${lpad(m.fn, 3)}`, CELL);
+    }
+    line += Number.isNaN(micros[k]) ? '   -' : lpad(micros[k].toFixed(1), 6);
+    console.log(line);
+  });
+  if (perCategory) {
+    const cats = [...new Set(rows.map((r) => r.category))];
+    console.log(`\n  ${lang}: share of lines flagged, per category (expected in brackets)`);
+    console.log('  ' + pad('category', 26) + filters.map((f) => lpad(f.name.split(' ')[0].slice(0, 12), 13)).join(''));
+    for (const c of cats) {
+      const idx = rows.map((r, i) => (r.category === c ? i : -1)).filter((i) => i >= 0);
+      const exp = rows[idx[0]].expected;
+      const cells = filters.map((f, k) => {
+        const n = idx.filter((i) => verdicts[k][i]).length;
+        return lpad(`${n}/${idx.length}`, 13);
+      });
+      console.log('  ' + pad(`${c} [${exp}]`, 26) + cells.join(''));
+    }
+  }
+  if (showMisses) {
+    console.log(`\n  ${lang}: lines most filters get wrong (wrong/filters)`);
+    rows.forEach((r, i) => {
+      const wrong = verdicts.filter((v) => v[i] !== (r.expected === 'flag')).length;
+      if (wrong * 2 > filters.length) console.log(`  ${wrong}/${filters.length} ${r.expected} [${r.category}] ${r.text}`);
+    });
+  }
+  console.log('');
+}

@@ -2,7 +2,7 @@
 //! port with two adapters — [`DynamoStore`] (AWS) and [`EmbeddedStore`] (a durable file, for
 //! the local stack) — and [`ChatStore`], the domain repository over either.
 //!
-//! Layout (ARCHITECTURE.md): `ROOM#{id}` / `META` (owner, name, policy) · `MOD#{user}` ·
+//! Layout (`docs/ARCHITECTURE.md`): `ROOM#{id}` / `META` (owner, name, policy) · `MOD#{user}` ·
 //! `BAN#{user}` (until, reason, by; TTL for timeouts) · `AUDIT#{time}#{id}` · `SLOW#{user}`
 //! (last message time, conditional write for slow mode). `expiresAt` is the TTL attribute.
 //!

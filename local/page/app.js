@@ -13,7 +13,17 @@ const REASONS = {
   REPEATED_CHARACTERS: 'too many repeated characters',
   DUPLICATE_MESSAGE: 'you just sent the same message',
   SLOW_MODE: 'slow mode is on: wait a little between messages',
+  BANNED: 'you are banned from this room',
+  TIMED_OUT: 'you are timed out in this room',
 };
+
+// "CODE" or "CODE until <time>" (a time-out) → words.
+function reasonInWords(message) {
+  const [code, ...rest] = String(message).split(' ');
+  const words = REASONS[code] || 'the room\'s moderation refused it';
+  const until = rest[0] === 'until' && rest[1] ? ` until ${new Date(rest[1]).toLocaleString()}` : '';
+  return `${words}${until} (${code})`;
+}
 
 const state = {
   session: null, // {token, userId, displayName, groups}
@@ -329,7 +339,7 @@ function refuse(item, frame) {
   item.classList.remove('pending');
   item.classList.add('refused');
   const why = frame.ErrorCode === 406
-    ? `${REASONS[frame.ErrorMessage] || 'the room\'s moderation refused it'} (${frame.ErrorMessage})`
+    ? reasonInWords(frame.ErrorMessage)
     : `${frame.ErrorMessage} (${frame.ErrorCode})`;
   const note = element('div', 'refusal', `Not sent: ${why}. Only you can see this.`);
   item.append(note);

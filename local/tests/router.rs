@@ -243,6 +243,11 @@ async fn every_route_is_served_by_its_function_for_a_verified_caller() {
         .call("DELETE", &format!("/rooms/{room}/bans/bob"), None)
         .await;
     step("DELETE /rooms/{roomId}/bans/{userId}", &r, 204);
+    let kick = json!({"userId": "bob", "reason": "cool off"});
+    let r = admin
+        .call("POST", &format!("/rooms/{room}/disconnects"), Some(kick))
+        .await;
+    step("POST /rooms/{roomId}/disconnects", &r, 200);
     let r = admin
         .call("GET", &format!("/rooms/{room}/audit?limit=50"), None)
         .await;
@@ -258,6 +263,7 @@ async fn every_route_is_served_by_its_function_for_a_verified_caller() {
         "MESSAGE_DELETED",
         "USER_TIMED_OUT",
         "USER_UNBANNED",
+        "USER_KICKED",
     ] {
         assert!(actions.contains(&action), "{action} in {actions:?}");
     }
@@ -555,6 +561,6 @@ fn the_routes_are_exactly_those_of_template_yaml() {
         .map(|(key, function)| (key.to_string(), function.resource_name().to_owned()))
         .collect();
     let template = template_routes();
-    assert_eq!(template.len(), 21, "{template:?}");
+    assert_eq!(template.len(), 22, "{template:?}");
     assert_eq!(ours, template);
 }

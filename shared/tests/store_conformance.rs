@@ -223,6 +223,7 @@ async fn repository<S: Store>(chat: ChatStore<S>) {
         until: None,
         reason: Some("spam".into()),
         by: "mod".into(),
+        by_role: chat_core::domain::role::Role::Owner,
         at: now,
     };
     let timeout = Ban {
@@ -230,6 +231,7 @@ async fn repository<S: Store>(chat: ChatStore<S>) {
         until: Some(now + 60_000),
         reason: None,
         by: "mod".into(),
+        by_role: chat_core::domain::role::Role::Owner,
         at: now,
     };
     let over = Ban {
@@ -237,6 +239,7 @@ async fn repository<S: Store>(chat: ChatStore<S>) {
         until: Some(now - 1),
         reason: None,
         by: "mod".into(),
+        by_role: chat_core::domain::role::Role::Owner,
         at: now - 10_000,
     };
     for b in [&ban, &timeout, &over] {

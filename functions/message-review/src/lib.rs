@@ -1,6 +1,8 @@
 //! The rooms' `messageReviewHandler`: IVS sends every message here and gives the answer 200 ms.
-//! Moderators, owners and admins are exempt (their role rides in the token's attributes: no
-//! store read); everyone else's message goes through the room's compiled policy, then the
+//! First, bans: a banned or timed-out sender is refused whatever token they joined with (one
+//! read of their ban record, trusted for [`BAN_CACHE_TTL`]). Then moderators, owners and admins
+//! are exempt (their role rides in the token's attributes: no store read); everyone else's
+//! message goes through the room's compiled policy, then the
 //! repeated-message check (each sender's last message, remembered by the instance), then slow
 //! mode (one conditional write, the only store call on the hot path). Every refusal and every
 //! mask is written to the audit log.
@@ -10,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chat_core::domain::policy::ModerationPolicy;
-use chat_core::domain::records::AuditAction;
+use chat_core::domain::records::{AuditAction, Ban};
 use chat_core::domain::role::Role;
 use chat_core::ivs::review::{ReviewRequest, ReviewResponse};
 use chat_core::store::{ChatStore, SlowMode, Store};
@@ -19,6 +21,10 @@ use lambda_runtime::{Error, LambdaEvent};
 
 /// How long an instance trusts its copy of a room's policy.
 pub const POLICY_CACHE_TTL: Duration = Duration::from_secs(5);
+/// How long an instance trusts what it read of a sender's ban, or its absence. The API writes a
+/// ban before it acknowledges it, so from this long after a ban is acknowledged no instance lets
+/// the user's messages through — inside the one second the product promises.
+pub const BAN_CACHE_TTL: Duration = Duration::from_millis(500);
 /// The actor named in the audit log for the handler's decisions.
 const ACTOR: &str = "message-review";
 
@@ -32,6 +38,8 @@ pub struct Reviewer<S> {
     /// Each sender's last message (fingerprint, when) per room, kept in the instance: the store
     /// is touched on the hot path only for slow mode.
     last_messages: Mutex<HashMap<(String, String), (String, Instant)>>,
+    /// Each sender's ban as last read (or its absence), per room.
+    bans: Mutex<HashMap<(String, String), (Instant, Option<Ban>)>>,
 }
 
 impl<S: Store> Reviewer<S> {
@@ -41,7 +49,40 @@ impl<S: Store> Reviewer<S> {
             default_policy: Arc::new(CompiledPolicy::new(default_policy)),
             cache: Mutex::new(HashMap::new()),
             last_messages: Mutex::new(HashMap::new()),
+            bans: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The sender's ban in the room, if any: read from the store at most every
+    /// [`BAN_CACHE_TTL`]. If the store cannot be read the message goes on (a store outage must
+    /// not silence every room), unless a ban was read before.
+    async fn ban(&self, room_id: &str, user_id: &str) -> Option<Ban> {
+        let key = (room_id.to_owned(), user_id.to_owned());
+        let now = Instant::now();
+        let cached = self
+            .bans
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some((at, ban)) = &cached
+            && now.duration_since(*at) < BAN_CACHE_TTL
+        {
+            return ban.clone();
+        }
+        let ban = match self.store.active_ban(room_id, user_id).await {
+            Ok(ban) => ban,
+            Err(err) => {
+                tracing::error!(%err, room_id, "bans unavailable");
+                return cached.and_then(|(_, ban)| ban);
+            }
+        };
+        let mut bans = self.bans.lock().unwrap_or_else(PoisonError::into_inner);
+        if bans.len() >= REMEMBERED_SENDERS {
+            bans.retain(|_, (at, _)| now.duration_since(*at) < BAN_CACHE_TTL);
+        }
+        bans.insert(key, (now, ban.clone()));
+        ban
     }
 
     /// Whether the sender said the same thing within `window`; remembers this message.
@@ -108,23 +149,29 @@ pub async fn review_message<S: Store>(
     req: ReviewRequest,
     reviewer: &Reviewer<S>,
 ) -> ReviewResponse {
-    let exempt = req
+    let role = req
         .sender
         .attributes
         .get("role")
         .and_then(|r| Role::parse(r))
-        .is_some_and(Role::moderates);
-    if exempt {
-        return ReviewResponse::allow(req.content, req.attributes);
-    }
+        .unwrap_or(Role::Viewer);
     let room_id = req
         .room_arn
         .rsplit('/')
         .next()
         .unwrap_or_default()
         .to_owned();
-    let policy = reviewer.policy(&room_id).await;
     let user = req.sender.user_id.clone();
+    if let Some(ban) = reviewer.ban(&room_id, &user).await
+        && ban.binds(role, chat_core::time::now_millis())
+    {
+        // Not audited: the ban is, and a banned user's old token must not fill the log.
+        return ReviewResponse::deny(req.content, &refusal(&ban));
+    }
+    if role.moderates() {
+        return ReviewResponse::allow(req.content, req.attributes);
+    }
+    let policy = reviewer.policy(&room_id).await;
     match review(&policy, &req.content) {
         Verdict::Deny { rule } => {
             audit(
@@ -181,6 +228,14 @@ pub async fn review_message<S: Store>(
             }
             ReviewResponse::allow(content, req.attributes)
         }
+    }
+}
+
+/// What a banned sender is told: `BANNED`, or `TIMED_OUT until <RFC 3339 time>`.
+pub fn refusal(ban: &Ban) -> String {
+    match ban.until {
+        Some(until) => format!("{} until {}", ban.code(), chat_core::time::rfc3339(until)),
+        None => ban.code().to_owned(),
     }
 }
 

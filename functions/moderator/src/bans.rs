@@ -7,7 +7,7 @@ use chat_core::domain::records::{AuditAction, Ban, RoomRecord};
 use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, json_response, no_content};
 use chat_core::http::fields;
-use chat_core::http::request::{json_body, user_id_param};
+use chat_core::http::request::{json_body, require_outranks, role_of, user_id_param};
 use chat_core::ivs::ivs_error;
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
@@ -34,6 +34,7 @@ fn ban_view(ban: &Ban) -> Value {
         "until": ban.until.map(chat_core::time::rfc3339),
         "reason": ban.reason,
         "by": ban.by,
+        "byRole": ban.by_role.as_str(),
         "at": chat_core::time::rfc3339(ban.at),
     })
 }
@@ -54,8 +55,9 @@ impl BanBody {
     }
 
     /// The ban (or time-out, with a duration) this body asks for, starting now.
-    fn into_ban(self, by: &str, now: i64) -> Ban {
+    fn into_ban(self, by: &str, by_role: Role, now: i64) -> Ban {
         Ban {
+            by_role,
             until: self.duration_seconds.map(|s| now + (s as i64) * 1000),
             user_id: self.user_id,
             reason: self.reason,
@@ -65,7 +67,7 @@ impl BanBody {
     }
 }
 
-/// Who may be banned: not oneself, never the owner, a moderator only by the owner or an admin.
+/// Nobody bans themselves, nor anyone of their own role or higher.
 async fn check_target<S: Store>(
     m: &Moderator<S>,
     caller: &Caller,
@@ -76,17 +78,7 @@ async fn check_target<S: Store>(
     if target == caller.user_id {
         return Err(ApiError::bad_request("You cannot ban yourself."));
     }
-    if target == room.owner {
-        return Err(ApiError::forbidden(
-            "The room's owner cannot be banned from it.",
-        ));
-    }
-    if role < Role::Owner && m.store.is_moderator(&room.room_id, target).await? {
-        return Err(ApiError::forbidden(
-            "Only the room's owner or an admin may ban a moderator.",
-        ));
-    }
-    Ok(())
+    require_outranks(role, role_of(&m.store, room, target).await?)
 }
 
 /// Records the ban, then cuts the user off; if IVS cannot disconnect them, the record goes
@@ -124,7 +116,7 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
     let body: BanBody = json_body(req)?;
     body.check()?;
     check_target(m, &caller, &room, role, &body.user_id).await?;
-    let ban = body.into_ban(&caller.user_id, chat_core::time::now_millis());
+    let ban = body.into_ban(&caller.user_id, role, chat_core::time::now_millis());
     enforce(m, &room, &ban).await?;
     let action = if ban.until.is_some() {
         AuditAction::UserTimedOut
@@ -153,11 +145,19 @@ pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
 }
 
 pub async fn unban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (caller, room, _) = moderating(req, m).await?;
+    let (caller, room, role) = moderating(req, m).await?;
     let user = user_id_param(req)?;
-    if m.store.active_ban(&room.room_id, &user).await?.is_none() {
+    let Some(ban) = m.store.active_ban(&room.room_id, &user).await? else {
         return Err(ApiError::not_found(format!(
             "{user} is not banned from this room."
+        )));
+    };
+    // Nobody lifts what a higher role decided.
+    if ban.by_role.outranks(role) {
+        return Err(ApiError::forbidden(format!(
+            "This ban was placed by a room {}; a {} cannot lift it.",
+            ban.by_role.as_str(),
+            role.as_str()
         )));
     }
     m.store.delete_ban(&room.room_id, &user).await?;

@@ -3,6 +3,7 @@
 
 mod audit;
 mod bans;
+mod disconnects;
 mod events;
 mod messages;
 
@@ -25,6 +26,7 @@ chat_core::routes! {
     "POST /rooms/{roomId}/bans" => bans::ban,
     "GET /rooms/{roomId}/bans" => bans::list,
     "DELETE /rooms/{roomId}/bans/{userId}" => bans::unban,
+    "POST /rooms/{roomId}/disconnects" => disconnects::kick,
     "GET /rooms/{roomId}/audit" => audit::list,
 }
 

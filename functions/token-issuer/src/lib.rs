@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use aws_sdk_ivschat::operation::create_chat_token::CreateChatTokenOutput;
 use aws_sdk_ivschat::types::ChatTokenCapability;
 use chat_core::domain::identity::Caller;
+use chat_core::domain::records::Profile;
 use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, json_response, respond};
 use chat_core::http::fields;
@@ -83,7 +84,8 @@ async fn issue<S: Store>(
     let body: TokenRequest = json_body(req)?;
     body.check()?;
     let (room, role) = room_access(&issuer.store, &caller, &room_id).await?;
-    refuse_if_banned(&issuer.store, &room_id, &caller.user_id).await?;
+    refuse_if_banned(&issuer.store, &room_id, &caller.user_id, role).await?;
+    remember(&issuer.store, &caller).await?;
     let attributes = body.attributes_for(&caller, role)?;
     let token = mint(issuer, &room.room_arn, &caller.user_id, role, attributes).await?;
     let time = |t: Option<&aws_sdk_ivschat::primitives::DateTime>| {
@@ -106,22 +108,39 @@ async fn issue<S: Store>(
     ))
 }
 
-/// 403 for a banned or timed-out user, saying until when.
+/// 403 for a banned or timed-out user, saying until when. A ban binds only roles below the
+/// banner's: one placed before the user was known to outrank its author does not.
 async fn refuse_if_banned<S: Store>(
     store: &ChatStore<S>,
     room_id: &str,
     user_id: &str,
+    role: Role,
 ) -> Result<(), ApiError> {
     let Some(ban) = store.active_ban(room_id, user_id).await? else {
         return Ok(());
     };
-    let (code, message) = match ban.until {
-        Some(_) => ("TIMED_OUT", "You are timed out in this room."),
-        None => ("BANNED", "You are banned from this room."),
+    if !ban.binds(role, chat_core::time::now_millis()) {
+        return Ok(());
+    }
+    let message = match ban.until {
+        Some(_) => "You are timed out in this room.",
+        None => "You are banned from this room.",
     };
-    Err(ApiError::new(403, code, message)
+    Err(ApiError::new(403, ban.code(), message)
         .with_detail("until", ban.until.map(chat_core::time::rfc3339))
         .with_detail("reason", ban.reason))
+}
+
+/// What the identity says of the user now, so that moderation acts know an admin when they
+/// see one (see `chat_core::http::request::role_of`).
+async fn remember<S: Store>(store: &ChatStore<S>, caller: &Caller) -> Result<(), ApiError> {
+    let profile = Profile {
+        user_id: caller.user_id.clone(),
+        display_name: caller.display_name.clone(),
+        admin: caller.is_admin(),
+        seen_at: chat_core::time::now_millis(),
+    };
+    Ok(store.put_profile(&profile).await?)
 }
 
 /// The chat token, for the same user id a ban disconnects (the caller's verified subject),

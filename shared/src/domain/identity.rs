@@ -55,19 +55,38 @@ impl Caller {
     }
 }
 
-/// `"[a b]"`, `"a,b"`, `"a"` or a JSON array string → the list.
-fn parse_list_claim(value: &str) -> Vec<String> {
+/// A list claim, read exactly as it can arrive:
+/// - a JSON array string (`["admin","ops"]`): its elements, as they are;
+/// - API Gateway's flattened array (`[admin ops]`): the names between the brackets, separated
+///   by single spaces. Names cannot contain spaces in that form (Cognito group names never do:
+///   their pattern excludes white space), so this is exact for them;
+/// - anything else: one name, the whole value (`x admin` is one group, not two).
+pub fn parse_list_claim(value: &str) -> Vec<String> {
     let value = value.trim();
-    if let Ok(list) = serde_json::from_str::<Vec<String>>(value) {
-        return list;
+    if value.starts_with('[') && value.ends_with(']') {
+        if let Ok(list) = serde_json::from_str::<Vec<String>>(value) {
+            return list;
+        }
+        return value[1..value.len() - 1]
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
     }
-    value
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    if value.is_empty() {
+        Vec::new()
+    } else {
+        vec![value.to_owned()]
+    }
+}
+
+/// Whether a group name survives API Gateway's flattened array form unchanged (no white
+/// space, no brackets): the names this backend supports.
+pub fn is_supported_group_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name
+            .chars()
+            .any(|c| c.is_whitespace() || c == '[' || c == ']')
 }
 
 #[cfg(test)]
@@ -104,6 +123,24 @@ mod tests {
         let c =
             Caller::from_claims(&claims(&[("sub", "u3"), ("groups", "[administrators]")])).unwrap();
         assert!(!c.is_admin());
+        // Groups are matched exactly: a name containing "admin" is not admin.
+        for value in [
+            "x admin",
+            "x,admin",
+            r#"["x admin"]"#,
+            "[x,admin]",
+            "admins",
+            "[]",
+            "",
+        ] {
+            let c = Caller::from_claims(&claims(&[("sub", "u4"), ("groups", value)])).unwrap();
+            assert!(!c.is_admin(), "{value:?} -> {:?}", c.groups);
+        }
+        for value in ["admin", "[admin]", "[ops admin]", r#"["ops","admin"]"#] {
+            let c = Caller::from_claims(&claims(&[("sub", "u5"), ("groups", value)])).unwrap();
+            assert!(c.is_admin(), "{value:?} -> {:?}", c.groups);
+        }
+        assert!(!is_supported_group_name("x admin") && is_supported_group_name("ops-team"));
         assert_eq!(
             Caller::from_claims(&claims(&[("name", "x")])),
             Err(IdentityError::NoSubject)

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::policy::ModerationPolicy;
+use crate::domain::role::Role;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,13 +53,47 @@ pub struct Ban {
     pub until: Option<i64>,
     pub reason: Option<String>,
     pub by: String,
+    /// The banner's role when they banned: a ban holds only against lower roles, so one
+    /// placed on someone before they were known to outrank the banner never binds them.
+    /// (Records from before this field were placed under the owner's rule.)
+    #[serde(default = "owner_rank")]
+    pub by_role: Role,
     pub at: i64,
+}
+
+fn owner_rank() -> Role {
+    Role::Owner
 }
 
 impl Ban {
     pub fn is_active(&self, now_millis: i64) -> bool {
         self.until.is_none_or(|until| until > now_millis)
     }
+
+    /// Whether this ban, now, binds someone of `role`.
+    pub fn binds(&self, role: Role, now_millis: i64) -> bool {
+        self.is_active(now_millis) && self.by_role.outranks(role)
+    }
+
+    /// The code a refusal carries: `BANNED`, or `TIMED_OUT` for a ban with an end.
+    pub fn code(&self) -> &'static str {
+        if self.until.is_some() {
+            "TIMED_OUT"
+        } else {
+            "BANNED"
+        }
+    }
+}
+
+/// What the backend last learned of a user from their identity (written when they get a chat
+/// token): lets a moderation act see that its target is an admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub user_id: String,
+    pub display_name: String,
+    pub admin: bool,
+    pub seen_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +109,8 @@ pub enum AuditAction {
     UserBanned,
     UserTimedOut,
     UserUnbanned,
+    /// Disconnected without a ban.
+    UserKicked,
     /// The review handler refused a message.
     MessageDenied,
     /// The review handler delivered a message with parts masked.

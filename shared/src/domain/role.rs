@@ -34,11 +34,10 @@ pub enum Role {
     Admin,
 }
 
-const ALL: &[Capability] = &[
-    Capability::SendMessage,
-    Capability::DeleteMessage,
-    Capability::DisconnectUser,
-];
+/// What every chat token carries. Deleting, kicking, timing out and banning go through the
+/// App API, where the role hierarchy is checked and the act audited: a WebSocket action would
+/// bypass both (IVS checks only that the token has the capability, not whom it acts on).
+const CHAT: &[Capability] = &[Capability::SendMessage];
 
 impl Role {
     /// Resolves the caller's role in a room: admin by group, owner by record, moderator by the
@@ -55,12 +54,15 @@ impl Role {
         }
     }
 
-    /// The chat token capabilities of the role.
+    /// The chat token capabilities of the role: sending, for everyone (see [`CHAT`]).
     pub fn capabilities(self) -> &'static [Capability] {
-        match self {
-            Self::Admin | Self::Owner | Self::Moderator => ALL,
-            Self::Viewer => &ALL[..1],
-        }
+        CHAT
+    }
+
+    /// Roles are a strict hierarchy, admin > owner > moderator > viewer: one may act only on
+    /// those it outranks, never on an equal.
+    pub fn outranks(self, other: Role) -> bool {
+        self > other
     }
 
     /// How long a chat session of the role lasts: staff stay connected longest (IVS allows
@@ -120,18 +122,28 @@ mod tests {
     fn role_to_capabilities_table() {
         let room = RoomRecord::new("AbCdEf123456", "arn", "owner-1", "lobby");
         let cases = [
-            (caller("admin-1", &["admin"]), false, Role::Admin, 3),
-            (caller("owner-1", &[]), false, Role::Owner, 3),
-            (caller("mod-1", &[]), true, Role::Moderator, 3),
-            (caller("viewer-1", &["moderators"]), false, Role::Viewer, 1),
+            (caller("admin-1", &["admin"]), false, Role::Admin),
+            (caller("owner-1", &[]), false, Role::Owner),
+            (caller("mod-1", &[]), true, Role::Moderator),
+            (caller("viewer-1", &["moderators"]), false, Role::Viewer),
         ];
-        for (who, listed, role, caps) in cases {
+        for (who, listed, role) in cases {
             let got = Role::of(&who, &room, listed);
             assert_eq!(got, role, "{}", who.user_id);
-            assert_eq!(got.capabilities().len(), caps);
+            // Chat tokens only send: moderation goes through the API.
+            assert_eq!(got.capabilities(), [Capability::SendMessage]);
         }
-        assert_eq!(Role::Viewer.capabilities(), [Capability::SendMessage]);
         assert!(Role::Moderator.moderates() && !Role::Moderator.manages());
         assert!(Role::Owner.manages() && !Role::Viewer.moderates());
+    }
+
+    #[test]
+    fn nobody_outranks_an_equal_or_higher_role() {
+        let all = [Role::Viewer, Role::Moderator, Role::Owner, Role::Admin];
+        for (i, a) in all.iter().enumerate() {
+            for (j, b) in all.iter().enumerate() {
+                assert_eq!(a.outranks(*b), i > j, "{a:?} over {b:?}");
+            }
+        }
     }
 }

@@ -127,6 +127,40 @@ pub async fn room_access<S: Store>(
     Ok((room, role))
 }
 
+/// The role someone other than the caller holds in a room, as far as the backend knows: admin
+/// by the profile their last chat token recorded, owner by the room's record, moderator by its
+/// list. (An admin never seen here counts as what the room says; a ban records the banner's
+/// role, so it still never binds them: see `Ban::binds`.)
+pub async fn role_of<S: Store>(
+    store: &ChatStore<S>,
+    room: &RoomRecord,
+    user_id: &str,
+) -> Result<Role, ApiError> {
+    if store.profile(user_id).await?.is_some_and(|p| p.admin) {
+        return Ok(Role::Admin);
+    }
+    if room.owner == user_id {
+        return Ok(Role::Owner);
+    }
+    if store.is_moderator(&room.room_id, user_id).await? {
+        return Ok(Role::Moderator);
+    }
+    Ok(Role::Viewer)
+}
+
+/// 403 unless the caller's role outranks the target's: nobody acts on an equal or higher role.
+pub fn require_outranks(caller: Role, target: Role) -> Result<(), ApiError> {
+    if caller.outranks(target) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "A {} cannot act on a {} of this room.",
+            caller.as_str(),
+            target.as_str()
+        )))
+    }
+}
+
 /// 403 unless the role may moderate the room.
 pub fn require_moderator(role: Role) -> Result<(), ApiError> {
     if role.moderates() {

@@ -6,13 +6,18 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::{Condition, Item, Query, Store, StoreError, now_secs};
-use crate::domain::records::{AuditEntry, Ban, Moderator, RoomRecord};
+use crate::domain::records::{AuditEntry, Ban, Moderator, Profile, RoomRecord};
 
 const META: &str = "META";
 const MOD: &str = "MOD#";
 const BAN: &str = "BAN#";
 const AUDIT: &str = "AUDIT#";
 const SLOW: &str = "SLOW#";
+const PROFILE: &str = "PROFILE";
+
+fn user_pk(user_id: &str) -> String {
+    format!("USER#{user_id}")
+}
 
 fn room_pk(room_id: &str) -> String {
     format!("ROOM#{room_id}")
@@ -150,6 +155,27 @@ impl<S: Store> ChatStore<S> {
             .query(&room_pk(room_id), MOD, Query::default())
             .await?;
         page.items.into_iter().map(from_item).collect()
+    }
+
+    // ---- users -----------------------------------------------------------------------------
+
+    /// Records what the user's identity says now (display name, admin or not).
+    pub async fn put_profile(&self, profile: &Profile) -> Result<(), StoreError> {
+        let item = Item {
+            pk: user_pk(&profile.user_id),
+            sk: PROFILE.to_owned(),
+            expires_at: None,
+            data: to_data(profile)?,
+        };
+        self.store.put(item, Condition::Always).await
+    }
+
+    pub async fn profile(&self, user_id: &str) -> Result<Option<Profile>, StoreError> {
+        self.store
+            .get(&user_pk(user_id), PROFILE)
+            .await?
+            .map(from_item)
+            .transpose()
     }
 
     // ---- bans and timeouts -----------------------------------------------------------------

@@ -3,96 +3,14 @@
 //! review handler, the page, CORS, and state that survives a restart.
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
-use std::time::Duration;
 
-use chat_core::testing::{ChatSocket, chat_connect};
+mod common;
+
 use chat_local::routes::all_routes;
-use chat_local::{LocalConfig, RunningStack};
-use futures_util::{SinkExt, StreamExt};
-use ivschat_emulator::testing::raw_with_headers;
+use common::{Client, Reply, chat, http, next_frame, send_frame, sign_in, start};
+use futures_util::SinkExt;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
-
-struct Reply {
-    status: u16,
-    headers: axum::http::HeaderMap,
-    body: Value,
-    text: String,
-}
-
-async fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Reply {
-    let raw = raw_with_headers(addr, method, path, headers, body.unwrap_or_default()).await;
-    let text = raw.text();
-    Reply {
-        status: raw.status,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        headers: raw.headers,
-        text,
-    }
-}
-
-/// A signed-in caller of the App HTTP API.
-struct Client {
-    addr: SocketAddr,
-    token: String,
-}
-
-impl Client {
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Reply {
-        let auth = format!("Bearer {}", self.token);
-        let body = body.map(|b| b.to_string());
-        http(
-            self.addr,
-            method,
-            path,
-            &[("authorization", &auth)],
-            body.as_deref(),
-        )
-        .await
-    }
-}
-
-async fn sign_in(addr: SocketAddr, user: &str, name: &str, groups: &[&str]) -> Client {
-    let body = json!({"userId": user, "displayName": name, "groups": groups}).to_string();
-    let reply = http(addr, "POST", "/dev/login", &[], Some(&body)).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.body["userId"], user);
-    Client {
-        addr,
-        token: reply.body["token"].as_str().unwrap().to_owned(),
-    }
-}
-
-async fn start(dir: &std::path::Path) -> RunningStack {
-    RunningStack::start(LocalConfig::ephemeral(dir))
-        .await
-        .expect("chat-local starts")
-}
-
-async fn chat(stack: &RunningStack, token: &str) -> ChatSocket {
-    chat_connect(stack.emulator.addr, token).await
-}
-
-async fn next_frame(ws: &mut ChatSocket) -> Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("a frame")
-            .expect("open")
-            .expect("valid");
-        if let Message::Text(text) = message {
-            return serde_json::from_str(text.as_str()).unwrap();
-        }
-    }
-}
 
 /// The concrete path of a route key, with sample parameters.
 fn sample_path(route_key: &str) -> (String, String) {
@@ -186,13 +104,7 @@ async fn every_route_is_served_by_its_function_for_a_verified_caller() {
     // Messages go through the review function on the Invoke endpoint.
     let mut bob_ws = chat(&stack, &bob_token).await;
     let mut admin_ws = chat(&stack, &admin_token).await;
-    let send = |id: &str, content: &str| {
-        Message::Text(
-            json!({"Action": "SEND_MESSAGE", "RequestId": id, "Content": content})
-                .to_string()
-                .into(),
-        )
-    };
+    let send = send_frame;
     bob_ws.send(send("r1", "a SPOILER ahead")).await.unwrap();
     let refused = next_frame(&mut bob_ws).await;
     assert_eq!(refused["Type"], "ERROR", "{refused}");

@@ -43,6 +43,16 @@ async fn moderating<S: Store>(
     let room_id = room_id(req)?;
     let (room, role) = room_access(&m.store, &caller, &room_id).await?;
     require_moderator(role)?;
+    // A moderator banned by a higher role keeps their place on the list, not their power.
+    if let Some(ban) = m.store.active_ban(&room_id, &caller.user_id).await?
+        && ban.binds(role, chat_core::time::now_millis())
+    {
+        return Err(ApiError::new(
+            403,
+            ban.code(),
+            "You cannot moderate a room you are banned from.",
+        ));
+    }
     Ok((caller, room, role))
 }
 

@@ -1,0 +1,100 @@
+//! What the chat-local suites share: HTTP to the stack, signed-in callers, chat sockets.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use chat_core::testing::{ChatSocket, chat_connect};
+use chat_local::{LocalConfig, RunningStack};
+use futures_util::StreamExt;
+use ivschat_emulator::testing::raw_with_headers;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Reply {
+    let raw = raw_with_headers(addr, method, path, headers, body.unwrap_or_default()).await;
+    let text = raw.text();
+    Reply {
+        status: raw.status,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        headers: raw.headers,
+        text,
+    }
+}
+
+/// A signed-in caller of the App HTTP API.
+pub struct Client {
+    pub addr: SocketAddr,
+    pub token: String,
+}
+
+impl Client {
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Reply {
+        let auth = format!("Bearer {}", self.token);
+        let body = body.map(|b| b.to_string());
+        http(
+            self.addr,
+            method,
+            path,
+            &[("authorization", &auth)],
+            body.as_deref(),
+        )
+        .await
+    }
+}
+
+pub async fn sign_in(addr: SocketAddr, user: &str, name: &str, groups: &[&str]) -> Client {
+    let body = json!({"userId": user, "displayName": name, "groups": groups}).to_string();
+    let reply = http(addr, "POST", "/dev/login", &[], Some(&body)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["userId"], user);
+    Client {
+        addr,
+        token: reply.body["token"].as_str().unwrap().to_owned(),
+    }
+}
+
+pub async fn start(dir: &std::path::Path) -> RunningStack {
+    RunningStack::start(LocalConfig::ephemeral(dir))
+        .await
+        .expect("chat-local starts")
+}
+
+pub async fn chat(stack: &RunningStack, token: &str) -> ChatSocket {
+    chat_connect(stack.emulator.addr, token).await
+}
+
+pub async fn next_frame(ws: &mut ChatSocket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a frame")
+            .expect("open")
+            .expect("valid");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(text.as_str()).unwrap();
+        }
+    }
+}
+
+/// A SEND_MESSAGE frame.
+pub fn send_frame(request_id: &str, content: &str) -> Message {
+    Message::Text(
+        json!({"Action": "SEND_MESSAGE", "RequestId": request_id, "Content": content})
+            .to_string()
+            .into(),
+    )
+}

@@ -31,6 +31,9 @@ const ACTOR: &str = "message-review";
 /// How many senders' last messages an instance remembers for the repeat check.
 const REMEMBERED_SENDERS: usize = 10_000;
 
+/// (room id, user id)
+type RoomUser = (String, String);
+
 pub struct Reviewer<S> {
     store: ChatStore<S>,
     default_policy: Arc<CompiledPolicy>,
@@ -39,7 +42,7 @@ pub struct Reviewer<S> {
     /// is touched on the hot path only for slow mode.
     last_messages: Mutex<HashMap<(String, String), (String, Instant)>>,
     /// Each sender's ban as last read (or its absence), per room.
-    bans: Mutex<HashMap<(String, String), (Instant, Option<Ban>)>>,
+    bans: Mutex<HashMap<RoomUser, (Instant, Option<Ban>)>>,
 }
 
 impl<S: Store> Reviewer<S> {

@@ -2,6 +2,7 @@
 //! logging configurations — every control-plane operation that manages resources, behind the
 //! App API routes of `template.yaml`.
 
+mod lifecycle;
 mod logging_configurations;
 mod moderators;
 mod rooms;

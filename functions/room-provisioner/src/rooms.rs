@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_ivschat::types::{FallbackResult, MessageReviewHandler};
 use chat_core::domain::policy::ModerationPolicy;
 use chat_core::domain::records::{AuditAction, RoomRecord};
 use chat_core::http::error::{ApiError, json_response, no_content};
@@ -20,18 +19,18 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::{Provisioner, page_params, time};
+use crate::{Provisioner, lifecycle, page_params, time};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RoomBody {
-    name: Option<String>,
-    maximum_message_length: Option<i32>,
-    maximum_message_rate_per_second: Option<i32>,
-    policy: Option<ModerationPolicy>,
+pub(crate) struct RoomBody {
+    pub name: Option<String>,
+    pub maximum_message_length: Option<i32>,
+    pub maximum_message_rate_per_second: Option<i32>,
+    pub policy: Option<ModerationPolicy>,
     logging_configuration_ids: Option<Vec<String>>,
     /// Create only.
-    tags: Option<HashMap<String, String>>,
+    pub tags: Option<HashMap<String, String>>,
 }
 
 impl RoomBody {
@@ -108,7 +107,7 @@ impl RoomBody {
         after
     }
 
-    fn logging_arns<S>(&self, req: &Request, p: &Provisioner<S>) -> Option<Vec<String>> {
+    pub fn logging_arns<S>(&self, req: &Request, p: &Provisioner<S>) -> Option<Vec<String>> {
         let account = chat_core::http::request::account_id(req).unwrap_or_default();
         self.logging_configuration_ids.as_ref().map(|ids| {
             ids.iter()
@@ -135,7 +134,7 @@ fn room_view(
         })),
         "loggingConfigurationIds": ivs.logging_configuration_identifiers().iter()
             .map(|arn| arn.rsplit('/').next().unwrap_or_default()).collect::<Vec<_>>(),
-        "tags": ivs.tags(),
+        "tags": lifecycle::public_tags(ivs.tags()),
         "policy": record.policy,
         "createTime": time(ivs.create_time()),
         "updateTime": time(ivs.update_time()),
@@ -150,73 +149,15 @@ pub async fn create<S: Store>(
     require_admin(&caller)?;
     let body: RoomBody = json_body(req)?;
     body.check()?;
-    let created = create_in_ivs(req, p, &body).await?;
-    let (id, arn) = (
-        created.id().unwrap_or_default(),
-        created.arn().unwrap_or_default(),
-    );
-    let mut record = RoomRecord::new(id, arn, &caller.user_id, created.name().unwrap_or_default());
-    record.policy = body.policy;
-    record_or_roll_back(p, &record, &caller.user_id).await?;
+    let record = lifecycle::create(req, p, &body, &caller.user_id).await?;
     let view = p
         .ivs
         .get_room()
-        .identifier(arn)
+        .identifier(&record.room_arn)
         .send()
         .await
         .map_err(ivs_error)?;
     Ok(json_response(201, &room_view(&view, &record)))
-}
-
-/// The IVS room, with our review handler attached.
-async fn create_in_ivs<S>(
-    req: &Request,
-    p: &Provisioner<S>,
-    body: &RoomBody,
-) -> Result<aws_sdk_ivschat::operation::create_room::CreateRoomOutput, ApiError> {
-    let handler = p.review_handler_arn.as_ref().map(|uri| {
-        MessageReviewHandler::builder()
-            .uri(uri)
-            .fallback_result(FallbackResult::Allow)
-            .build()
-    });
-    p.ivs
-        .create_room()
-        .set_name(body.name.clone())
-        .set_maximum_message_length(body.maximum_message_length)
-        .set_maximum_message_rate_per_second(body.maximum_message_rate_per_second)
-        .set_message_review_handler(handler)
-        .set_logging_configuration_identifiers(body.logging_arns(req, p))
-        .set_tags(body.tags.clone())
-        .send()
-        .await
-        .map_err(ivs_error)
-}
-
-/// Records a new room and audits it; if that fails, the IVS room goes again, so no IVS room
-/// stays without its record.
-async fn record_or_roll_back<S: Store>(
-    p: &Provisioner<S>,
-    record: &RoomRecord,
-    by: &str,
-) -> Result<(), ApiError> {
-    let recorded = async {
-        p.store.create_room(record).await?;
-        p.store
-            .audit_now(&record.room_id, by, AuditAction::RoomCreated, None, None)
-            .await
-    };
-    if let Err(err) = recorded.await {
-        let _ = p
-            .ivs
-            .delete_room()
-            .identifier(&record.room_arn)
-            .send()
-            .await;
-        let _ = p.store.delete_room(&record.room_id).await;
-        return Err(err.into());
-    }
-    Ok(())
 }
 
 pub async fn list<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response<Body>, ApiError> {
@@ -230,11 +171,13 @@ pub async fn list<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Respons
         .send()
         .await
         .map_err(ivs_error)?;
-    let rooms: Vec<Value> = page
-        .rooms()
-        .iter()
-        .map(|r| json!({"id": r.id(), "arn": r.arn(), "name": r.name(), "tags": r.tags(), "createTime": time(r.create_time()), "updateTime": time(r.update_time())}))
-        .collect();
+    let mut rooms: Vec<Value> = Vec::new();
+    for r in page.rooms() {
+        // Only rooms that are ours and settled: what every other route also knows.
+        if lifecycle::reconcile(p, r).await? {
+            rooms.push(json!({"id": r.id(), "arn": r.arn(), "name": r.name(), "tags": lifecycle::public_tags(r.tags()), "createTime": time(r.create_time()), "updateTime": time(r.update_time())}));
+        }
+    }
     Ok(json_response(
         200,
         &json!({"rooms": rooms, "nextToken": page.next_token()}),
@@ -337,21 +280,6 @@ pub async fn delete<S: Store>(
     let room_id = room_id(req)?;
     let (record, role) = room_access(&p.store, &caller, &room_id).await?;
     require_manager(role)?;
-    match p
-        .ivs
-        .delete_room()
-        .identifier(&record.room_arn)
-        .send()
-        .await
-    {
-        Ok(_) => {}
-        // Already gone from IVS (an earlier attempt): finish the job in the store.
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_resource_not_found_exception()) => {}
-        Err(err) => return Err(ivs_error(err)),
-    }
-    p.store.delete_room(&room_id).await?;
+    lifecycle::delete(p, &record).await?;
     Ok(no_content())
 }

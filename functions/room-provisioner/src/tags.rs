@@ -12,7 +12,18 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::Provisioner;
+use crate::{Provisioner, lifecycle};
+
+/// The backend's own tags (`chat:`) keep rooms recoverable: nobody sets or removes them.
+fn refuse_internal<'a>(mut keys: impl Iterator<Item = &'a String>) -> Result<(), ApiError> {
+    match keys.find(|k| k.starts_with(lifecycle::INTERNAL_PREFIX)) {
+        Some(key) => Err(ApiError::bad_request(format!(
+            "Tag {key:?}: keys starting with {:?} are reserved.",
+            lifecycle::INTERNAL_PREFIX
+        ))),
+        None => Ok(()),
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +40,7 @@ pub async fn tag<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response
     if body.tags.is_empty() {
         return Err(ApiError::bad_request("tags: give at least one tag."));
     }
+    refuse_internal(body.tags.keys())?;
     p.ivs
         .tag_resource()
         .resource_arn(&room.room_arn)
@@ -43,7 +55,10 @@ pub async fn tag<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response
         .send()
         .await
         .map_err(ivs_error)?;
-    Ok(json_response(200, &json!({"tags": tags.tags()})))
+    Ok(json_response(
+        200,
+        &json!({"tags": lifecycle::public_tags(Some(tags.tags()))}),
+    ))
 }
 
 pub async fn untag<S: Store>(
@@ -65,6 +80,7 @@ pub async fn untag<S: Store>(
             "keys: name the tags to remove, as keys=a,b.",
         ));
     }
+    refuse_internal(keys.iter())?;
     p.ivs
         .untag_resource()
         .resource_arn(&room.room_arn)

@@ -132,6 +132,11 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
+    /// A fresh random id (12 hex digits of a v4 UUID).
+    pub fn new_id() -> String {
+        uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
+    }
+
     pub fn now(
         actor: &str,
         action: AuditAction,
@@ -139,7 +144,7 @@ impl AuditEntry {
         reason: Option<&str>,
     ) -> Self {
         Self {
-            id: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
+            id: Self::new_id(),
             at: crate::time::now_millis(),
             actor: actor.to_owned(),
             action,

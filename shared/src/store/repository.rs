@@ -14,6 +14,12 @@ const BAN: &str = "BAN#";
 const AUDIT: &str = "AUDIT#";
 const SLOW: &str = "SLOW#";
 const PROFILE: &str = "PROFILE";
+/// A room being created: its record-to-be, until the IVS room exists and is recorded.
+const PENDING_TTL_SECS: i64 = 24 * 3600;
+
+fn pending_pk(pending_id: &str) -> String {
+    format!("PENDING#{pending_id}")
+}
 
 fn user_pk(user_id: &str) -> String {
     format!("USER#{user_id}")
@@ -73,6 +79,33 @@ impl<S: Store> ChatStore<S> {
             data: to_data(room)?,
         };
         self.store.put(item, Condition::Absent).await
+    }
+
+    /// Writes down a room about to be created in IVS (its id and ARN still empty), so that a
+    /// crash after IVS creates it can be finished from here. Expires after a day.
+    pub async fn put_pending_room(
+        &self,
+        pending_id: &str,
+        room: &RoomRecord,
+    ) -> Result<(), StoreError> {
+        let item = Item {
+            pk: pending_pk(pending_id),
+            sk: META.into(),
+            expires_at: Some(now_secs() + PENDING_TTL_SECS),
+            data: to_data(room)?,
+        };
+        self.store.put(item, Condition::Always).await
+    }
+
+    pub async fn pending_room(&self, pending_id: &str) -> Result<Option<RoomRecord>, StoreError> {
+        match self.store.get(&pending_pk(pending_id), META).await? {
+            Some(item) => from_item(item).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn delete_pending_room(&self, pending_id: &str) -> Result<(), StoreError> {
+        self.store.delete(&pending_pk(pending_id), META).await
     }
 
     pub async fn room(&self, room_id: &str) -> Result<Option<RoomRecord>, StoreError> {

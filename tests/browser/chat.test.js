@@ -160,6 +160,17 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
   await alice.locator('#messages li.deleted').waitFor();
   assert.equal(await messages(bob, 'hello from bob').count(), 0);
 
+  // Before the ban, Bob quietly takes a second chat token, to try his luck with it later.
+  const spare = await bob.evaluate(async () => {
+    const { token } = JSON.parse(sessionStorage.getItem('chat-local-session'));
+    const auth = { authorization: `Bearer ${token}` };
+    const { rooms } = await (await fetch('/rooms', { headers: auth })).json();
+    const room = rooms.find((r) => r.name === 'lobby');
+    const issued = await (await fetch(`/rooms/${room.id}/tokens`, { method: 'POST', headers: auth, body: '{}' })).json();
+    return issued.token;
+  });
+  assert.ok(spare, 'a spare token before the ban');
+
   // She bans him: his page shows the disconnect, and he cannot come back.
   await messages(carol, 'still here').locator('button.ban').click();
   await bob.locator('#notice', { hasText: 'You were disconnected by a moderator' }).waitFor();
@@ -173,6 +184,28 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
   await alice.locator('#bans li.ban[data-user="bob"]', { hasText: 'banned' }).waitFor();
   assert.equal(await messages(carol, 'hi Bob, welcome').locator('button.ban').count(), 0,
     'a moderator is offered no ban on the admin');
+
+  // The token he took before the ban still opens a connection, but he cannot speak with it:
+  // the review function refuses every message of a banned user, and nobody sees it.
+  await bob.waitForTimeout(1000);
+  const answer = await bob.evaluate(async (token) => {
+    const { messagingEndpoint } = await (await fetch('/dev/config')).json();
+    const ws = new WebSocket(messagingEndpoint, token);
+    return new Promise((resolve, reject) => {
+      ws.onerror = () => reject(new Error('the socket failed'));
+      ws.onopen = () => ws.send(JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: 'sneak', Content: 'I am back, sneakily' }));
+      ws.onmessage = (event) => {
+        const frame = JSON.parse(event.data);
+        if (frame.RequestId === 'sneak') { ws.close(); resolve(frame); }
+      };
+    });
+  }, spare);
+  assert.equal(answer.Type, 'ERROR');
+  assert.equal(answer.ErrorCode, 406);
+  assert.equal(answer.ErrorMessage, 'BANNED');
+  await alice.waitForTimeout(500);
+  assert.equal(await messages(alice, 'sneakily').count(), 0, 'nobody sees a banned user\'s message');
+  assert.equal(await messages(carol, 'sneakily').count(), 0);
 
   // The audit log shows what happened, and who did it.
   await alice.click('#audit-box summary');

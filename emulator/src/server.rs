@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::config::EmulatorConfig;
 use crate::persist::PersistError;
@@ -77,6 +78,8 @@ impl Emulator {
             )
             .merge(api)
             .layer(middleware::from_fn(rest_json::request_id))
+            // A bug reached by one request fails that request (500), never the process.
+            .layer(CatchPanicLayer::custom(rest_json::panic_response))
             .with_state(app.clone());
 
         let (stop, stopped) = oneshot::channel::<()>();

@@ -101,6 +101,18 @@ pub async fn request_id(req: Request, next: Next) -> Response {
     response
 }
 
+/// The answer to a request whose handler panicked: the AWS internal error, and a log line.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    error_response(&ServiceError::internal(format!(
+        "handler panicked: {detail}"
+    )))
+}
+
 pub async fn unknown_operation(method: Method, uri: Uri) -> Response {
     error_response(&ServiceError::unknown_operation(
         method.as_str(),

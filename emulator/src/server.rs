@@ -128,6 +128,7 @@ async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
         "rooms": rooms,
         "loggingConfigurations": logging_configurations,
         "connections": app.service.connections(),
+        "chatLogWriteErrors": app.service.chat_log_write_errors(),
     });
     (
         [(header::CONTENT_TYPE, "application/json")],

@@ -101,6 +101,11 @@ impl ChatService {
         })
     }
 
+    /// Chat-log records and objects that could not be written since start.
+    pub fn chat_log_write_errors(&self) -> u64 {
+        self.chat_log.write_errors()
+    }
+
     /// Live WebSocket connections.
     pub fn connections(&self) -> usize {
         self.live.connections()

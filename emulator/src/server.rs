@@ -53,7 +53,11 @@ impl Emulator {
         let service = ChatService::open(&config)?;
         let verifier = (!config.credentials.is_empty())
             .then(|| SignatureVerifier::new(config.credentials.clone(), config.region.clone()));
-        let app = Arc::new(AppState { service, verifier });
+        let app = Arc::new(AppState {
+            service,
+            verifier,
+            ws_write_timeout: Duration::from_millis(config.ws_write_timeout_ms),
+        });
 
         let listener = TcpListener::bind(config.bind)
             .await

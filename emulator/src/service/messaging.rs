@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::ChatService;
 use super::validate;
 use crate::chat_log::{LogRecord, RecordKind};
-use crate::live::{Delivery, LiveRoom, Membership};
+use crate::live::{LiveRoom, Membership};
 use crate::model::messaging::{self, ClientRequest};
 use crate::model::{
     Attributes, Capability, Destination, LoggingConfigurationState, MAX_ATTRIBUTES_BYTES,
@@ -71,6 +71,16 @@ pub struct Connection {
     pub session_expires: Timestamp,
 }
 
+/// An EVENT to render and deliver.
+struct EventFrame<'a> {
+    id: &'a str,
+    request_id: &'a str,
+    event_name: &'a str,
+    attributes: &'a Attributes,
+    /// `aws:DISCONNECT_USER`: the user whose connections close after it.
+    closes: Option<&'a str>,
+}
+
 /// What a live room needs to know about its room, read fresh for every message so that
 /// UpdateRoom takes effect on live connections.
 struct LiveSettings {
@@ -103,7 +113,7 @@ impl ChatService {
         if !self.live.use_token(key, claims.token_expires) {
             return Err(ConnectError::TokenUsed);
         }
-        let (room, membership) = self.live.join(&claims.room_id);
+        let (room, membership) = self.live.join(&claims.room_id, &claims.user_id);
         Ok(Connection {
             session_expires: claims.session_expires,
             participant: Arc::new(Participant {
@@ -145,14 +155,14 @@ impl ChatService {
                 }
                 check_reason(&reason)?;
                 let attributes = delete_message_attributes(&id, reason);
-                self.deliver_event_to(
-                    &who.claims.room_id,
-                    &settings,
-                    &new_id(),
-                    &request_id,
-                    "aws:DELETE_MESSAGE",
-                    &attributes,
-                );
+                let event = EventFrame {
+                    id: &new_id(),
+                    request_id: &request_id,
+                    event_name: "aws:DELETE_MESSAGE",
+                    attributes: &attributes,
+                    closes: None,
+                };
+                self.deliver_event_to(&who.claims.room_id, &settings, event);
                 Ok(())
             }
             ClientRequest::DisconnectUser {
@@ -255,26 +265,18 @@ impl ChatService {
             payload: frame.clone(),
             time,
         });
-        who.room.deliver(Delivery::Frame(frame.into()));
+        who.room.deliver(frame.into());
         Ok(())
     }
 
     /// Renders and delivers an EVENT to the room (if anyone is connected) and its chat logs.
-    fn deliver_event_to(
-        &self,
-        room_id: &str,
-        settings: &LiveSettings,
-        id: &str,
-        request_id: &str,
-        event_name: &str,
-        attributes: &Attributes,
-    ) {
+    fn deliver_event_to(&self, room_id: &str, settings: &LiveSettings, event: EventFrame<'_>) {
         let time = Timestamp::now();
         let frame = messaging::Event {
-            id,
-            request_id,
-            event_name,
-            attributes,
+            id: event.id,
+            request_id: event.request_id,
+            event_name: event.event_name,
+            attributes: event.attributes,
             send_time: time,
         }
         .to_json();
@@ -285,8 +287,14 @@ impl ChatService {
             payload: frame.clone(),
             time,
         });
-        if let Some(room) = self.live.existing_room(room_id) {
-            room.deliver(Delivery::Frame(frame.into()));
+        match event.closes {
+            // Never lost, whatever the user's connections' backlog.
+            Some(user_id) => self.live.disconnect_user(room_id, user_id, frame.into()),
+            None => {
+                if let Some(room) = self.live.existing_room(room_id) {
+                    room.deliver(frame.into());
+                }
+            }
         }
     }
 
@@ -304,17 +312,14 @@ impl ChatService {
         if let Some(reason) = reason {
             attributes.insert("Reason".to_owned(), reason);
         }
-        self.deliver_event_to(
-            room_id,
-            settings,
+        let event = EventFrame {
             id,
             request_id,
-            "aws:DISCONNECT_USER",
-            &attributes,
-        );
-        if let Some(room) = self.live.existing_room(room_id) {
-            room.deliver(Delivery::DisconnectUser(user_id.into()));
-        }
+            event_name: "aws:DISCONNECT_USER",
+            attributes: &attributes,
+            closes: Some(user_id),
+        };
+        self.deliver_event_to(room_id, settings, event);
     }
 
     /// Control plane: an application event (SendEvent), `RequestId` empty as IVS sends it.
@@ -326,7 +331,14 @@ impl ChatService {
         attributes: &Attributes,
     ) {
         if let Some(settings) = self.live_settings(room_id) {
-            self.deliver_event_to(room_id, &settings, id, "", event_name, attributes);
+            let event = EventFrame {
+                id,
+                request_id: "",
+                event_name,
+                attributes,
+                closes: None,
+            };
+            self.deliver_event_to(room_id, &settings, event);
         }
     }
 
@@ -340,14 +352,14 @@ impl ChatService {
     ) {
         if let Some(settings) = self.live_settings(room_id) {
             let attributes = delete_message_attributes(message_id, reason);
-            self.deliver_event_to(
-                room_id,
-                &settings,
+            let event = EventFrame {
                 id,
-                "",
-                "aws:DELETE_MESSAGE",
-                &attributes,
-            );
+                request_id: "",
+                event_name: "aws:DELETE_MESSAGE",
+                attributes: &attributes,
+                closes: None,
+            };
+            self.deliver_event_to(room_id, &settings, event);
         }
     }
 

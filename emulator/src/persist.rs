@@ -10,13 +10,16 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::model::{LoggingConfiguration, Room};
+use crate::model::{LoggingConfiguration, Room, Timestamp};
 use crate::seal::{KEY_LEN, Sealer};
 
 const ROOMS: TableDefinition<&str, &[u8]> = TableDefinition::new("rooms");
 const LOGGING_CONFIGURATIONS: TableDefinition<&str, &[u8]> =
     TableDefinition::new("logging_configurations");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// Chat tokens already used to connect (their single-use key), with when they expire (Unix
+/// nanoseconds): a used token stays refused across restarts until it would have expired.
+const USED_TOKENS: TableDefinition<&str, i64> = TableDefinition::new("used_tokens");
 const SEALING_KEY: &str = "sealing_key";
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +41,8 @@ pub struct Loaded {
     pub rooms: Vec<Room>,
     pub logging_configurations: Vec<LoggingConfiguration>,
     pub sealing_key: [u8; KEY_LEN],
+    /// Used tokens that have not expired yet: (key, expiry).
+    pub used_tokens: Vec<(String, Timestamp)>,
 }
 
 impl Persistence {
@@ -50,6 +55,11 @@ impl Persistence {
         {
             txn.open_table(ROOMS).map_err(fail)?;
             txn.open_table(LOGGING_CONFIGURATIONS).map_err(fail)?;
+            let now = Timestamp::now().unix_nanos();
+            txn.open_table(USED_TOKENS)
+                .map_err(fail)?
+                .retain(|_, expires| expires > now)
+                .map_err(fail)?;
             let mut meta = txn.open_table(META).map_err(fail)?;
             if meta.get(SEALING_KEY).map_err(fail)?.is_none() {
                 meta.insert(SEALING_KEY, &Sealer::random_key()[..])
@@ -72,6 +82,19 @@ impl Persistence {
             .try_into()
             .map_err(|_| PersistError("sealing key has the wrong length".into()))?;
         drop(meta);
+        let mut used_tokens = Vec::new();
+        for entry in read
+            .open_table(USED_TOKENS)
+            .map_err(fail)?
+            .iter()
+            .map_err(fail)?
+        {
+            let (key, expires) = entry.map_err(fail)?;
+            used_tokens.push((
+                key.value().to_owned(),
+                Timestamp::from_unix_nanos(expires.value()),
+            ));
+        }
         drop(read);
         Ok((
             Self::Disk(db),
@@ -79,6 +102,7 @@ impl Persistence {
                 rooms,
                 logging_configurations,
                 sealing_key,
+                used_tokens,
             },
         ))
     }
@@ -97,6 +121,27 @@ impl Persistence {
 
     pub fn delete_logging_configuration(&self, id: &str) -> Result<(), PersistError> {
         self.delete(LOGGING_CONFIGURATIONS, id)
+    }
+
+    /// Records a token as used (before its connection is accepted), and every so often drops
+    /// the entries of tokens that have expired since.
+    pub fn put_used_token(
+        &self,
+        key: &str,
+        expires: Timestamp,
+        prune: bool,
+    ) -> Result<(), PersistError> {
+        let Self::Disk(db) = self else { return Ok(()) };
+        let txn = db.begin_write().map_err(fail)?;
+        {
+            let mut table = txn.open_table(USED_TOKENS).map_err(fail)?;
+            if prune {
+                let now = Timestamp::now().unix_nanos();
+                table.retain(|_, expires| expires > now).map_err(fail)?;
+            }
+            table.insert(key, expires.unix_nanos()).map_err(fail)?;
+        }
+        txn.commit().map_err(fail)
     }
 
     fn put<T: Serialize>(

@@ -5,6 +5,7 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use super::ChatService;
 use super::validate;
@@ -17,6 +18,9 @@ use crate::model::{
 };
 use crate::review::{ReviewRequest, ReviewSender, Verdict};
 use crate::service::ChatTokenClaims;
+
+/// Persisted token uses between two prunings of expired ones.
+const PRUNE_EVERY: u64 = 1024;
 
 /// Why a WebSocket handshake is refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -31,6 +35,9 @@ pub enum ConnectError {
     SessionExpired,
     #[error("The room does not exist.")]
     RoomNotFound,
+    /// The token's use could not be recorded, so single use could not be guaranteed.
+    #[error("The chat service could not accept the connection.")]
+    Internal,
 }
 
 impl ConnectError {
@@ -38,6 +45,7 @@ impl ConnectError {
     pub fn status(&self) -> u16 {
         match self {
             Self::RoomNotFound => 404,
+            Self::Internal => 500,
             _ => 401,
         }
     }
@@ -112,6 +120,16 @@ impl ChatService {
         let key = &token[..token.len().min(16)];
         if !self.live.use_token(key, claims.token_expires) {
             return Err(ConnectError::TokenUsed);
+        }
+        // On disk before the connection is accepted: a restart must not make it usable again.
+        let prune =
+            self.token_uses.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1;
+        if let Err(err) = self
+            .persistence
+            .put_used_token(key, claims.token_expires, prune)
+        {
+            tracing::error!(%err, "could not record a used chat token");
+            return Err(ConnectError::Internal);
         }
         let (room, membership) = self.live.join(&claims.room_id, &claims.user_id);
         Ok(Connection {

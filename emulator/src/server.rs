@@ -8,6 +8,7 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -41,10 +42,27 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The state file under `--data-dir` is damaged or empty: it must be restored or removed
+    /// (nothing was changed). The binary exits 2 on it.
+    #[error(
+        "the state file {} cannot be used ({problem}): restore it from a backup, or remove it \
+         to start with an empty state",
+        path.display()
+    )]
+    StateFile { path: PathBuf, problem: String },
     #[error(transparent)]
-    State(#[from] PersistError),
+    State(PersistError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
+}
+
+impl From<PersistError> for StartError {
+    fn from(err: PersistError) -> Self {
+        match err {
+            PersistError::BadFile { path, problem } => Self::StateFile { path, problem },
+            err => Self::State(err),
+        }
+    }
 }
 
 /// Amazon IVS Chat on one machine.

@@ -15,16 +15,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
-use tokio::sync::{Notify, broadcast, mpsc, watch};
+use tokio::sync::{Notify, broadcast, watch};
 
 use crate::model::Timestamp;
 
 /// Deliveries a connection may fall behind by before it is closed: ten seconds of a room at
 /// its maximum rate (100 messages/s), with room for events.
 const ROOM_CHANNEL_CAPACITY: usize = 1024;
-/// Controls waiting for one connection; the first one closes it, so a full channel already
-/// holds a close.
-const CONTROL_CAPACITY: usize = 4;
 
 /// One broadcast frame: a MESSAGE or EVENT, and for an `aws:DISCONNECT_USER` event the user
 /// whose connections close right after writing it.
@@ -48,7 +45,39 @@ pub enum Control {
 
 struct Member {
     user_id: Arc<str>,
-    control: mpsc::Sender<Control>,
+    control: Arc<ControlSlot>,
+}
+
+/// One connection's pending control: the first one wins (every control closes), and a slot
+/// is a few words where a channel would be a block of slots, for each of 10,000 connections.
+#[derive(Default)]
+struct ControlSlot {
+    control: Mutex<Option<Control>>,
+    set: Notify,
+}
+
+/// The receiving side of a connection's control slot.
+pub struct Controls(Arc<ControlSlot>);
+
+impl Controls {
+    /// Waits for the connection's control (returns at once if one is already there).
+    pub async fn recv(&mut self) -> Control {
+        loop {
+            let set = self.0.set.notified();
+            if let Some(control) = self.try_recv() {
+                return control;
+            }
+            set.await;
+        }
+    }
+
+    pub fn try_recv(&self) -> Option<Control> {
+        self.0
+            .control
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
 }
 
 /// A room with live connections.
@@ -84,8 +113,16 @@ impl LiveRoom {
     fn control(&self, who: impl Fn(&Member) -> bool, control: &Control) {
         let members = self.members.lock().unwrap_or_else(PoisonError::into_inner);
         for member in members.values().filter(|m| who(m)) {
-            // Full means a close is already waiting: this one adds nothing.
-            let _ = member.control.try_send(control.clone());
+            let mut slot = member
+                .control
+                .control
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            // One already waiting closes the connection too: this one adds nothing.
+            if slot.is_none() {
+                *slot = Some(control.clone());
+                member.control.set.notify_one();
+            }
         }
     }
 
@@ -113,7 +150,7 @@ impl LiveRoom {
 /// while it reads its deliveries.
 pub struct Membership {
     pub deliveries: Deliveries,
-    pub controls: mpsc::Receiver<Control>,
+    pub controls: Controls,
     id: u64,
     room: Arc<LiveRoom>,
     room_id: String,
@@ -212,7 +249,8 @@ impl Live {
         // Subscribed under the lock: a leaving connection cannot remove the room in between.
         let deliveries = room.deliveries.subscribe();
         drop(rooms);
-        let (control, controls) = mpsc::channel(CONTROL_CAPACITY);
+        let control = Arc::new(ControlSlot::default());
+        let controls = Controls(control.clone());
         let id = self.shared.next_member.fetch_add(1, Ordering::Relaxed);
         room.members
             .lock()
@@ -332,19 +370,19 @@ mod tests {
     #[test]
     fn controls_reach_only_the_named_user_and_survive_a_full_broadcast() {
         let live = Live::default();
-        let (room, mut alice) = live.join("room", "alice");
-        let (_, mut bob) = live.join("room", "bob");
+        let (room, alice) = live.join("room", "alice");
+        let (_, bob) = live.join("room", "bob");
         for _ in 0..ROOM_CHANNEL_CAPACITY * 2 {
             room.deliver("frame".into());
         }
         live.disconnect_user("room", "alice", "bye".into());
         assert!(matches!(
             alice.controls.try_recv(),
-            Ok(Control::DisconnectUser { .. })
+            Some(Control::DisconnectUser { .. })
         ));
-        assert!(bob.controls.try_recv().is_err());
+        assert!(bob.controls.try_recv().is_none());
         live.remove_room("room");
-        assert!(matches!(bob.controls.try_recv(), Ok(Control::CloseRoom)));
+        assert!(matches!(bob.controls.try_recv(), Some(Control::CloseRoom)));
     }
 
     #[test]

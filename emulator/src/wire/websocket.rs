@@ -14,8 +14,9 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -25,10 +26,9 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-use tokio::sync::mpsc;
 
 use super::AppState;
-use crate::live::{Control, Deliveries, Delivery};
+use crate::live::{Control, Controls, Deliveries, Delivery};
 use crate::model::messaging::error_json;
 use crate::model::{Timestamp, new_id};
 use crate::service::{Connection, FrameError};
@@ -96,21 +96,35 @@ enum Stop {
 /// Runs a write unless a control comes first or the socket takes nothing for `timeout`.
 async fn guarded<T>(
     write: impl Future<Output = Result<T, axum::Error>>,
-    controls: &mut mpsc::Receiver<Control>,
+    controls: &mut Controls,
     timeout: Duration,
     user: &str,
 ) -> Result<T, Stop> {
-    tokio::select! {
-        biased;
-        control = controls.recv() => Err(Stop::Control(control.unwrap_or(Control::CloseRoom))),
-        written = tokio::time::timeout(timeout, write) => match written {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(_)) => Err(Stop::Gone),
-            Err(_) => {
-                tracing::warn!(user, ?timeout, "closing a connection whose client takes no writes");
-                Err(Stop::Close(CLOSE_POLICY, "The client does not read its messages"))
-            }
+    let mut write = pin!(write);
+    // Most writes complete at once (the socket has room): those arm no timer.
+    let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
+    let written = match first {
+        Poll::Ready(written) => Ok(written),
+        Poll::Pending => tokio::select! {
+            biased;
+            control = controls.recv() => return Err(Stop::Control(control)),
+            written = tokio::time::timeout(timeout, write) => written,
         },
+    };
+    match written {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(_)) => Err(Stop::Gone),
+        Err(_) => {
+            tracing::warn!(
+                user,
+                ?timeout,
+                "closing a connection whose client takes no writes"
+            );
+            Err(Stop::Close(
+                CLOSE_POLICY,
+                "The client does not read its messages",
+            ))
+        }
     }
 }
 
@@ -241,7 +255,7 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
     let stop = loop {
         let step: Result<(), Stop> = tokio::select! {
             biased;
-            control = controls.recv() => Err(Stop::Control(control.unwrap_or(Control::CloseRoom))),
+            control = controls.recv() => Err(Stop::Control(control)),
             _ = async { stopping.wait_for(|stop| *stop).await.is_ok() } => Err(Stop::Close(CLOSE_GOING_AWAY, "The server is shutting down")),
             () = &mut expiry => {
                 let expired = FrameError { code: 401, message: "The chat session has expired".to_owned() };

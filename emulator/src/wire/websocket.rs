@@ -105,11 +105,21 @@ async fn guarded<T>(
     let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
     let written = match first {
         Poll::Ready(written) => Ok(written),
-        Poll::Pending => tokio::select! {
-            biased;
-            control = controls.recv() => return Err(Stop::Control(control)),
-            written = tokio::time::timeout(timeout, write) => written,
-        },
+        // Boxed: the timer and the race live on the heap only while a write waits, so an idle
+        // connection's task stays small.
+        Poll::Pending => {
+            let race = Box::pin(async {
+                tokio::select! {
+                    biased;
+                    control = controls.recv() => Err(control),
+                    written = tokio::time::timeout(timeout, write) => Ok(written),
+                }
+            });
+            match race.await {
+                Ok(written) => written,
+                Err(control) => return Err(Stop::Control(control)),
+            }
+        }
     };
     match written {
         Ok(Ok(value)) => Ok(value),
@@ -309,5 +319,13 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
             break stop;
         }
     };
-    finish(&mut sink, deliveries, disconnect_written, user, stop).await;
+    // Boxed: run once, it need not make every connection's task larger.
+    Box::pin(finish(
+        &mut sink,
+        deliveries,
+        disconnect_written,
+        user,
+        stop,
+    ))
+    .await;
 }

@@ -8,14 +8,21 @@
 //!
 //! One writer task owns every file. S3 objects are written every second (as S3 delivery
 //! batches them) and on shutdown; [`ChatLog::close`] drains everything, so nothing is lost on
-//! a clean stop.
+//! a clean stop. Append-only files are closed when idle, when their room is deleted and past a
+//! cap, so room churn cannot exhaust descriptors (they reopen in append mode when needed).
+//! Write failures are counted ([`ChatLog::write_errors`]) and logged once per run of failures.
+//!
+//! Names become paths inside the log directory whatever their length: a name whose encoding
+//! fits one path component is that component; a longer one is split over several, under a
+//! `%+` directory no short name can produce.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -25,6 +32,14 @@ use tokio::task::JoinHandle;
 use crate::model::{Destination, Timestamp};
 
 const S3_FLUSH_INTERVAL: Duration = Duration::from_secs(1);
+/// An append-only file not written for this long is closed.
+const FILE_IDLE: Duration = Duration::from_secs(3);
+/// At most this many append-only files open at once (the least recently written goes first).
+const MAX_OPEN_FILES: usize = 64;
+/// Longest path component written (Linux's NAME_MAX is 255 bytes), and the longest piece of
+/// a split name (shorter, so an escape is never cut in two).
+const MAX_COMPONENT: usize = 255;
+const MAX_PIECE: usize = 240;
 
 /// One frame to record, with where it goes.
 pub struct LogRecord {
@@ -64,17 +79,27 @@ impl LogRecord {
 }
 
 pub struct ChatLog {
-    sender: Mutex<Option<mpsc::UnboundedSender<LogRecord>>>,
+    sender: Mutex<Option<mpsc::UnboundedSender<Command>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    errors: Arc<AtomicU64>,
+}
+
+/// What the writer task is asked to do, in order.
+enum Command {
+    Record(LogRecord),
+    /// The room is gone: close its files now.
+    RoomDeleted(String),
 }
 
 impl ChatLog {
     /// Starts the writer; without a directory, records are dropped (there is nowhere to put them).
     pub fn start(dir: Option<PathBuf>, account_id: String, region: String) -> Self {
+        let errors = Arc::new(AtomicU64::new(0));
         let Some(dir) = dir else {
             return Self {
                 sender: Mutex::new(None),
                 writer: Mutex::new(None),
+                errors,
             };
         };
         let (sender, receiver) = mpsc::unbounded_channel();
@@ -84,10 +109,13 @@ impl ChatLog {
             region,
             s3: HashMap::new(),
             files: HashMap::new(),
+            errors: errors.clone(),
+            failing: HashSet::new(),
         };
         Self {
             sender: Mutex::new(Some(sender)),
             writer: Mutex::new(Some(tokio::spawn(writer.run(receiver)))),
+            errors,
         }
     }
 
@@ -95,13 +123,27 @@ impl ChatLog {
         if record.destinations.is_empty() {
             return;
         }
+        self.send(Command::Record(record));
+    }
+
+    /// Closes the deleted room's files (after the records sent before this call).
+    pub fn room_deleted(&self, room_id: &str) {
+        self.send(Command::RoomDeleted(room_id.to_owned()));
+    }
+
+    /// Records (per destination) and S3 objects that could not be written since start.
+    pub fn write_errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
+    }
+
+    fn send(&self, command: Command) {
         if let Some(sender) = self
             .sender
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
         {
-            let _ = sender.send(record);
+            let _ = sender.send(command);
         }
     }
 
@@ -122,7 +164,19 @@ struct Writer {
     /// Pending S3 lines per (bucket, room).
     s3: HashMap<(String, String), String>,
     /// Open append-only files (CloudWatch streams, Firehose streams).
-    files: HashMap<PathBuf, File>,
+    files: HashMap<PathBuf, OpenFile>,
+    errors: Arc<AtomicU64>,
+    /// Destinations whose last write failed: a run of failures is logged once, not per record.
+    failing: HashSet<String>,
+}
+
+struct OpenFile {
+    file: File,
+    last_write: Instant,
+    /// Written since the last sync.
+    dirty: bool,
+    /// The room whose stream this is (CloudWatch); Firehose streams are shared by rooms.
+    room_id: Option<String>,
 }
 
 /// A name as one path component: never `.`/`..`, never a separator.
@@ -134,19 +188,51 @@ fn component(name: &str) -> String {
     }
 }
 
+/// A name as a relative path inside its destination's directory: one component when it fits
+/// (the layout real destinations' names have always had here), else `%+/<piece>/<piece>…`
+/// with every `.` escaped too, so no piece is `.`, `..` or empty.
+fn name_path(name: &str) -> PathBuf {
+    let short = component(name);
+    if short.len() <= MAX_COMPONENT {
+        return PathBuf::from(short);
+    }
+    let mut path = PathBuf::from("%+");
+    let mut piece = String::new();
+    for c in name.chars() {
+        let escaped = match c {
+            '%' => "%25".to_owned(),
+            '/' => "%2F".to_owned(),
+            '.' => "%2E".to_owned(),
+            c => c.to_string(),
+        };
+        if piece.len() + escaped.len() > MAX_PIECE {
+            path.push(std::mem::take(&mut piece));
+        }
+        piece.push_str(&escaped);
+    }
+    if !piece.is_empty() {
+        path.push(piece);
+    }
+    path
+}
+
 impl Writer {
-    async fn run(mut self, mut receiver: mpsc::UnboundedReceiver<LogRecord>) {
+    async fn run(mut self, mut receiver: mpsc::UnboundedReceiver<Command>) {
         let mut tick = tokio::time::interval(S3_FLUSH_INTERVAL);
         loop {
             tokio::select! {
-                record = receiver.recv() => match record {
-                    Some(record) => self.write(&record),
+                command = receiver.recv() => match command {
+                    Some(Command::Record(record)) => self.write(&record),
+                    Some(Command::RoomDeleted(room_id)) => {
+                        self.files.retain(|_, f| f.room_id.as_deref() != Some(room_id.as_str()));
+                    }
                     None => break,
                 },
                 _ = tick.tick() => self.flush(),
             }
         }
         self.flush();
+        self.files.clear();
     }
 
     fn write(&mut self, record: &LogRecord) {
@@ -158,16 +244,16 @@ impl Writer {
                         .entry((bucket_name.clone(), record.room_id.clone()))
                         .or_default()
                         .push_str(&line);
-                    Ok(())
+                    continue;
                 }
                 Destination::CloudWatchLogs { log_group_name } => {
                     let path = self
                         .dir
                         .join("cloudwatch-logs")
-                        .join(component(log_group_name))
+                        .join(name_path(log_group_name))
                         .join("aws/IVSChatLogs/1.0")
                         .join(format!("room_{}", record.room_id));
-                    self.append(&path, &line)
+                    self.append(&path, Some(&record.room_id), &line)
                 }
                 Destination::Firehose {
                     delivery_stream_name,
@@ -175,37 +261,92 @@ impl Writer {
                     let path = self
                         .dir
                         .join("firehose")
-                        .join(component(delivery_stream_name));
-                    self.append(&path, &line)
+                        .join(name_path(delivery_stream_name));
+                    self.append(&path, None, &line)
                 }
             };
-            if let Err(err) = result {
-                tracing::error!(%err, ?destination, "chat log write failed");
+            self.outcome(result, destination);
+        }
+    }
+
+    /// Counts a failure (logging the first of a run per destination), or notes the recovery.
+    fn outcome(&mut self, result: io::Result<()>, destination: &dyn std::fmt::Debug) {
+        match result {
+            Ok(()) if !self.failing.is_empty() => {
+                if self.failing.remove(&format!("{destination:?}")) {
+                    tracing::info!(?destination, "chat log writes succeed again");
+                }
+            }
+            Ok(()) => {}
+            Err(err) => {
+                self.errors.fetch_add(1, Ordering::Relaxed);
+                if self.failing.insert(format!("{destination:?}")) {
+                    tracing::error!(
+                        %err,
+                        ?destination,
+                        dir = %self.dir.display(),
+                        "chat log write failed; further failures are counted in \
+                         /_emulator/health (chatLogWriteErrors) until writes succeed again"
+                    );
+                }
             }
         }
     }
 
-    fn append(&mut self, path: &Path, line: &str) -> io::Result<()> {
+    fn append(&mut self, path: &Path, room_id: Option<&str>, line: &str) -> io::Result<()> {
         if !self.files.contains_key(path) {
+            if self.files.len() >= MAX_OPEN_FILES {
+                self.close_least_recent();
+            }
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent)?;
             }
             let file = OpenOptions::new().create(true).append(true).open(path)?;
-            self.files.insert(path.to_owned(), file);
+            self.files.insert(
+                path.to_owned(),
+                OpenFile {
+                    file,
+                    last_write: Instant::now(),
+                    dirty: false,
+                    room_id: room_id.map(str::to_owned),
+                },
+            );
         }
-        let file = self.files.get_mut(path).expect("inserted above");
-        file.write_all(line.as_bytes())
+        let Some(open) = self.files.get_mut(path) else {
+            return Err(io::Error::other("chat log file vanished"));
+        };
+        open.last_write = Instant::now();
+        open.dirty = true;
+        open.file.write_all(line.as_bytes())
+    }
+
+    fn close_least_recent(&mut self) {
+        let oldest = self
+            .files
+            .iter()
+            .min_by_key(|(_, f)| f.last_write)
+            .map(|(path, _)| path.clone());
+        if let Some(path) = oldest
+            && let Some(open) = self.files.remove(&path)
+            && open.dirty
+        {
+            let _ = open.file.sync_data();
+        }
     }
 
     fn flush(&mut self) {
         for ((bucket, room_id), lines) in std::mem::take(&mut self.s3) {
-            if let Err(err) = self.write_s3_object(&bucket, &room_id, &lines) {
-                tracing::error!(%err, bucket, "chat log S3 object write failed");
+            let result = self.write_s3_object(&bucket, &room_id, &lines);
+            self.outcome(result, &bucket);
+        }
+        let now = Instant::now();
+        self.files.retain(|_, open| {
+            if open.dirty {
+                let _ = open.file.sync_data();
+                open.dirty = false;
             }
-        }
-        for file in self.files.values_mut() {
-            let _ = file.sync_data();
-        }
+            now.duration_since(open.last_write) < FILE_IDLE
+        });
     }
 
     fn write_s3_object(&self, bucket: &str, room_id: &str, lines: &str) -> io::Result<()> {
@@ -226,7 +367,7 @@ impl Writer {
             stamp = Timestamp::now().unix_nanos(),
             unique = crate::model::new_id(),
         );
-        let dir = self.dir.join("s3").join(component(bucket)).join(prefix);
+        let dir = self.dir.join("s3").join(name_path(bucket)).join(prefix);
         fs::create_dir_all(&dir)?;
         let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
         encoder.write_all(lines.as_bytes())?;

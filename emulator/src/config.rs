@@ -16,6 +16,12 @@ pub const DEFAULT_TOKEN_TTL_SECS: u64 = 3600;
 pub const DEFAULT_MAX_LOGGING_CONFIGURATIONS: u64 = 10;
 /// Service quotas: 50,000 rooms per account per region (adjustable).
 pub const DEFAULT_MAX_ROOMS: u64 = 50_000;
+/// A client gets this long to send a request's headers (and, kept alive, its next request).
+pub const DEFAULT_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
+/// A control-plane request gets this long to send its body and be answered.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 10_000;
+/// A WebSocket whose socket takes no write for this long is closed (1008).
+pub const DEFAULT_WS_WRITE_TIMEOUT_MS: u64 = 5_000;
 
 /// An access key the emulator accepts when signatures are verified.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,6 +111,17 @@ pub struct EmulatorConfig {
     /// Quota: rooms per account.
     #[arg(long, env = "IVSCHAT_EMULATOR_MAX_ROOMS", default_value_t = DEFAULT_MAX_ROOMS)]
     pub max_rooms: u64,
+    /// How long a client may take to send a request's headers, and how long a kept-alive
+    /// connection may wait idle for its next request.
+    #[arg(long, env = "IVSCHAT_EMULATOR_HEADER_READ_TIMEOUT_MS", default_value_t = DEFAULT_HEADER_READ_TIMEOUT_MS)]
+    pub header_read_timeout_ms: u64,
+    /// How long a control-plane request may take to send its body and be answered (408 after).
+    #[arg(long, env = "IVSCHAT_EMULATOR_REQUEST_TIMEOUT_MS", default_value_t = DEFAULT_REQUEST_TIMEOUT_MS)]
+    pub request_timeout_ms: u64,
+    /// How long a WebSocket write may wait on a client that does not read before the
+    /// connection is closed.
+    #[arg(long, env = "IVSCHAT_EMULATOR_WS_WRITE_TIMEOUT_MS", default_value_t = DEFAULT_WS_WRITE_TIMEOUT_MS)]
+    pub ws_write_timeout_ms: u64,
 }
 
 impl Default for EmulatorConfig {
@@ -123,6 +140,9 @@ impl Default for EmulatorConfig {
             credentials: Vec::new(),
             max_logging_configurations: DEFAULT_MAX_LOGGING_CONFIGURATIONS,
             max_rooms: DEFAULT_MAX_ROOMS,
+            header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
+            request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
+            ws_write_timeout_ms: DEFAULT_WS_WRITE_TIMEOUT_MS,
         }
     }
 }

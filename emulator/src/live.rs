@@ -1,13 +1,16 @@
-//! Live chat state: the rooms that have connections, their broadcast channels and message-rate
-//! windows, the tokens already used, and the shutdown signal connections watch.
+//! Live chat state: the rooms that have connections, their broadcast channels, members and
+//! message-rate windows, the tokens already used, and the shutdown signal connections watch.
 //!
 //! Fan-out: each live room has one `tokio::sync::broadcast` channel. A frame is rendered once,
 //! sent once, and every connection's task reads the same `Utf8Bytes` (a reference count, not a
-//! copy). Control deliveries (disconnect a user, close the room) travel on the same channel, so
-//! they reach each connection in order after the frames sent before them.
+//! copy). The broadcast is lossy by design: a connection that falls too far behind is closed.
+//!
+//! Control (disconnect a user, close the room) must never be lost, so it does not travel on the
+//! broadcast: each connection is a member of its room with its own control channel, which it
+//! watches even while a write to a slow socket is pending.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -16,23 +19,71 @@ use tokio::sync::{Notify, broadcast, watch};
 
 use crate::model::Timestamp;
 
-/// Deliveries a connection may fall behind by before it starts skipping frames: ten seconds
-/// of a room at its maximum rate (100 messages/s), with room for events.
+/// Deliveries a connection may fall behind by before it is closed: ten seconds of a room at
+/// its maximum rate (100 messages/s), with room for events.
 const ROOM_CHANNEL_CAPACITY: usize = 1024;
 
+/// One broadcast frame: a MESSAGE or EVENT, and for an `aws:DISCONNECT_USER` event the user
+/// whose connections close right after writing it.
 #[derive(Clone, Debug)]
-pub enum Delivery {
-    /// A rendered MESSAGE or EVENT frame for every connection.
-    Frame(Utf8Bytes),
-    /// Close every connection of this user (after the `aws:DISCONNECT_USER` frame before it).
-    DisconnectUser(Arc<str>),
-    /// The room is gone: close every connection.
+pub struct Delivery {
+    pub frame: Utf8Bytes,
+    pub closes: Option<Arc<str>>,
+}
+
+/// What must reach one connection whatever its backlog.
+#[derive(Clone, Debug)]
+pub enum Control {
+    /// A moderator disconnected this connection's user: the connection writes `frame` (the
+    /// `aws:DISCONNECT_USER` event, also broadcast) unless it already has, then closes 1000.
+    /// The broadcast alone would do for a connection that keeps up; this reaches one that
+    /// does not.
+    DisconnectUser { frame: Utf8Bytes },
+    /// The room is gone: close.
     CloseRoom,
+}
+
+struct Member {
+    user_id: Arc<str>,
+    control: Arc<ControlSlot>,
+}
+
+/// One connection's pending control: the first one wins (every control closes), and a slot
+/// is a few words where a channel would be a block of slots, for each of 10,000 connections.
+#[derive(Default)]
+struct ControlSlot {
+    control: Mutex<Option<Control>>,
+    set: Notify,
+}
+
+/// The receiving side of a connection's control slot.
+pub struct Controls(Arc<ControlSlot>);
+
+impl Controls {
+    /// Waits for the connection's control (returns at once if one is already there).
+    pub async fn recv(&mut self) -> Control {
+        loop {
+            let set = self.0.set.notified();
+            if let Some(control) = self.try_recv() {
+                return control;
+            }
+            set.await;
+        }
+    }
+
+    pub fn try_recv(&self) -> Option<Control> {
+        self.0
+            .control
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
 }
 
 /// A room with live connections.
 pub struct LiveRoom {
     deliveries: broadcast::Sender<Delivery>,
+    members: Mutex<HashMap<u64, Member>>,
     sent: Mutex<VecDeque<Instant>>,
 }
 
@@ -40,17 +91,39 @@ impl LiveRoom {
     fn new() -> Self {
         Self {
             deliveries: broadcast::channel(ROOM_CHANNEL_CAPACITY).0,
+            members: Mutex::new(HashMap::new()),
             sent: Mutex::new(VecDeque::new()),
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Delivery> {
-        self.deliveries.subscribe()
+    /// A rendered MESSAGE or EVENT frame for every connection.
+    pub fn deliver(&self, frame: Utf8Bytes) {
+        self.broadcast(Delivery {
+            frame,
+            closes: None,
+        });
     }
 
-    pub fn deliver(&self, delivery: Delivery) {
+    fn broadcast(&self, delivery: Delivery) {
         // No receivers is not an error: nobody is connected right now.
         let _ = self.deliveries.send(delivery);
+    }
+
+    /// Sends a control to the members `who` selects.
+    fn control(&self, who: impl Fn(&Member) -> bool, control: &Control) {
+        let members = self.members.lock().unwrap_or_else(PoisonError::into_inner);
+        for member in members.values().filter(|m| who(m)) {
+            let mut slot = member
+                .control
+                .control
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            // One already waiting closes the connection too: this one adds nothing.
+            if slot.is_none() {
+                *slot = Some(control.clone());
+                member.control.set.notify_one();
+            }
+        }
     }
 
     /// Takes one slot of the room's message rate (all senders together, per rolling second).
@@ -71,24 +144,32 @@ impl LiveRoom {
     }
 }
 
-/// A connection's place in a live room: its deliveries, and its count in the totals. When the
-/// last connection of a room leaves, the live room goes (it only lives while someone is in it).
+/// A connection's place in a live room: its deliveries, its controls, and its count in the
+/// totals. When the last connection of a room leaves, the live room goes (it only lives while
+/// someone is in it). The fields are public so that a connection can wait on its controls
+/// while it reads its deliveries.
 pub struct Membership {
-    deliveries: Option<broadcast::Receiver<Delivery>>,
+    pub deliveries: Deliveries,
+    pub controls: Controls,
+    id: u64,
+    room: Arc<LiveRoom>,
     room_id: String,
     shared: Arc<Shared>,
 }
 
-impl Membership {
+/// The room's frames, as one connection reads them.
+pub struct Deliveries(Option<broadcast::Receiver<Delivery>>);
+
+impl Deliveries {
     pub async fn recv(&mut self) -> Result<Delivery, broadcast::error::RecvError> {
-        match self.deliveries.as_mut() {
+        match self.0.as_mut() {
             Some(deliveries) => deliveries.recv().await,
             None => Err(broadcast::error::RecvError::Closed),
         }
     }
 
     pub fn try_recv(&mut self) -> Result<Delivery, broadcast::error::TryRecvError> {
-        match self.deliveries.as_mut() {
+        match self.0.as_mut() {
             Some(deliveries) => deliveries.try_recv(),
             None => Err(broadcast::error::TryRecvError::Closed),
         }
@@ -97,8 +178,13 @@ impl Membership {
 
 impl Drop for Membership {
     fn drop(&mut self) {
+        self.room
+            .members
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.id);
         // Unsubscribe first, so the count below no longer includes this connection.
-        self.deliveries.take();
+        self.deliveries.0.take();
         {
             let mut rooms = self
                 .shared
@@ -121,6 +207,7 @@ impl Drop for Membership {
 struct Shared {
     rooms: Mutex<HashMap<String, Arc<LiveRoom>>>,
     connections: AtomicUsize,
+    next_member: AtomicU64,
     idle: Notify,
 }
 
@@ -137,6 +224,7 @@ impl Default for Live {
             shared: Arc::new(Shared {
                 rooms: Mutex::new(HashMap::new()),
                 connections: AtomicUsize::new(0),
+                next_member: AtomicU64::new(0),
                 idle: Notify::new(),
             }),
             used_tokens: Mutex::new(HashMap::new()),
@@ -146,8 +234,9 @@ impl Default for Live {
 }
 
 impl Live {
-    /// Joins a room's live deliveries (creating the live room for its first connection).
-    pub fn join(&self, room_id: &str) -> (Arc<LiveRoom>, Membership) {
+    /// Joins a room's live deliveries and controls (creating the live room for its first
+    /// connection).
+    pub fn join(&self, room_id: &str, user_id: &str) -> (Arc<LiveRoom>, Membership) {
         let mut rooms = self
             .shared
             .rooms
@@ -158,11 +247,27 @@ impl Live {
             .or_insert_with(|| Arc::new(LiveRoom::new()))
             .clone();
         // Subscribed under the lock: a leaving connection cannot remove the room in between.
-        let deliveries = room.subscribe();
+        let deliveries = room.deliveries.subscribe();
         drop(rooms);
+        let control = Arc::new(ControlSlot::default());
+        let controls = Controls(control.clone());
+        let id = self.shared.next_member.fetch_add(1, Ordering::Relaxed);
+        room.members
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(
+                id,
+                Member {
+                    user_id: user_id.into(),
+                    control,
+                },
+            );
         self.shared.connections.fetch_add(1, Ordering::AcqRel);
         let membership = Membership {
-            deliveries: Some(deliveries),
+            deliveries: Deliveries(Some(deliveries)),
+            controls,
+            id,
+            room: room.clone(),
             room_id: room_id.to_owned(),
             shared: self.shared.clone(),
         };
@@ -179,10 +284,25 @@ impl Live {
         rooms.get(room_id).cloned()
     }
 
+    /// Delivers `frame` (the user's `aws:DISCONNECT_USER` event) to the room, then closes every
+    /// connection of the user: on the broadcast, in order, and by control, never lost.
+    pub fn disconnect_user(&self, room_id: &str, user_id: &str, frame: Utf8Bytes) {
+        if let Some(room) = self.existing_room(room_id) {
+            room.broadcast(Delivery {
+                frame: frame.clone(),
+                closes: Some(user_id.into()),
+            });
+            room.control(
+                |m| *m.user_id == *user_id,
+                &Control::DisconnectUser { frame },
+            );
+        }
+    }
+
     /// Closes every connection of a deleted room.
     pub fn remove_room(&self, room_id: &str) {
         if let Some(room) = self.existing_room(room_id) {
-            room.deliver(Delivery::CloseRoom);
+            room.control(|_| true, &Control::CloseRoom);
         }
     }
 
@@ -237,14 +357,32 @@ mod tests {
     #[test]
     fn a_live_room_lives_while_someone_is_in_it() {
         let live = Live::default();
-        let (_, first) = live.join("room");
-        let (_, second) = live.join("room");
+        let (_, first) = live.join("room", "a");
+        let (_, second) = live.join("room", "b");
         assert_eq!(live.connections(), 2);
         drop(first);
         assert!(live.existing_room("room").is_some());
         drop(second);
         assert!(live.existing_room("room").is_none());
         assert_eq!(live.connections(), 0);
+    }
+
+    #[test]
+    fn controls_reach_only_the_named_user_and_survive_a_full_broadcast() {
+        let live = Live::default();
+        let (room, alice) = live.join("room", "alice");
+        let (_, bob) = live.join("room", "bob");
+        for _ in 0..ROOM_CHANNEL_CAPACITY * 2 {
+            room.deliver("frame".into());
+        }
+        live.disconnect_user("room", "alice", "bye".into());
+        assert!(matches!(
+            alice.controls.try_recv(),
+            Some(Control::DisconnectUser { .. })
+        ));
+        assert!(bob.controls.try_recv().is_none());
+        live.remove_room("room");
+        assert!(matches!(bob.controls.try_recv(), Some(Control::CloseRoom)));
     }
 
     #[test]

@@ -1,21 +1,33 @@
 //! The server: one address for the control plane and the Messaging WebSocket, graceful
 //! shutdown (clients get a clean close, chat logs are written out), and the handle tests and
 //! `chat-local` hold.
+//!
+//! Connections are served by hyper's HTTP/1 builder rather than `axum::serve`, for the limits
+//! a hostile or slow client meets before any work: a header-read timeout (which also ends
+//! kept-alive connections left idle), a request timeout (body and answer, 408), a body limit.
 
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::header;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Router, middleware};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
+use tower_http::add_extension::AddExtension;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
 use crate::config::EmulatorConfig;
 use crate::persist::PersistError;
@@ -25,13 +37,32 @@ use crate::wire::{AppState, rest_json, websocket};
 
 /// How long live connections get to close when the server stops.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// After a failed accept (out of descriptors, say), wait this long before the next.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The state file under `--data-dir` is damaged or empty: it must be restored or removed
+    /// (nothing was changed). The binary exits 2 on it.
+    #[error(
+        "the state file {} cannot be used ({problem}): restore it from a backup, or remove it \
+         to start with an empty state",
+        path.display()
+    )]
+    StateFile { path: PathBuf, problem: String },
     #[error(transparent)]
-    State(#[from] PersistError),
+    State(PersistError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
+}
+
+impl From<PersistError> for StartError {
+    fn from(err: PersistError) -> Self {
+        match err {
+            PersistError::BadFile { path, problem } => Self::StateFile { path, problem },
+            err => Self::State(err),
+        }
+    }
 }
 
 /// Amazon IVS Chat on one machine.
@@ -52,7 +83,11 @@ impl Emulator {
         let service = ChatService::open(&config)?;
         let verifier = (!config.credentials.is_empty())
             .then(|| SignatureVerifier::new(config.credentials.clone(), config.region.clone()));
-        let app = Arc::new(AppState { service, verifier });
+        let app = Arc::new(AppState {
+            service,
+            verifier,
+            ws_write_timeout: Duration::from_millis(config.ws_write_timeout_ms),
+        });
 
         let listener = TcpListener::bind(config.bind)
             .await
@@ -76,21 +111,26 @@ impl Emulator {
                 get(websocket::upgrade).fallback(rest_json::unknown_operation),
             )
             .merge(api)
+            // Refuses by Content-Length before reading, and caps chunked bodies as they come.
+            .layer(RequestBodyLimitLayer::new(rest_json::MAX_BODY_BYTES))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                Duration::from_millis(config.request_timeout_ms),
+            ))
             .layer(middleware::from_fn(rest_json::request_id))
+            // A bug reached by one request fails that request (500), never the process.
+            .layer(CatchPanicLayer::custom(rest_json::panic_response))
             .with_state(app.clone());
 
         let (stop, stopped) = oneshot::channel::<()>();
-        let served = app.clone();
-        let task = tokio::spawn(async move {
-            let service = router.into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, service)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                    // WebSockets are no longer HTTP requests: close them here, cleanly.
-                    served.service.shut_down_live_chat(SHUTDOWN_GRACE).await;
-                })
-                .await
-        });
+        let header_read_timeout = Duration::from_millis(config.header_read_timeout_ms);
+        let task = tokio::spawn(serve(
+            listener,
+            router,
+            header_read_timeout,
+            stopped,
+            app.clone(),
+        ));
         tracing::info!(%addr, "IVS Chat emulator started");
         Ok(RunningEmulator {
             addr,
@@ -118,6 +158,62 @@ impl RunningEmulator {
     }
 }
 
+/// Accepts and serves connections until `stopped`, then shuts down gracefully: live chat
+/// first (WebSockets are no longer HTTP requests), then every HTTP connection once its
+/// request in flight is answered.
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    header_read_timeout: Duration,
+    stopped: oneshot::Receiver<()>,
+    app: Arc<AppState>,
+) -> io::Result<()> {
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .keep_alive(true);
+    // Dropping `stopping` tells connections to finish; `closed` resolves when all have.
+    let (stopping, stop_signal) = watch::channel(());
+    let (closed, open) = watch::channel(());
+    tokio::pin!(stopped);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of descriptors, most likely: wait rather than spin.
+                    tracing::warn!(%err, "accepting a connection failed");
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    continue;
+                }
+            },
+            _ = &mut stopped => break,
+        };
+        let service =
+            TowerToHyperService::new(AddExtension::new(router.clone(), ConnectInfo(peer)));
+        let conn = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .with_upgrades();
+        let (mut stop_signal, open) = (stop_signal.clone(), open.clone());
+        tokio::spawn(async move {
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = stop_signal.changed() => conn.as_mut().graceful_shutdown(),
+            }
+            let _ = conn.await;
+            drop(open);
+        });
+    }
+    drop(listener);
+    app.service.shut_down_live_chat(SHUTDOWN_GRACE).await;
+    drop(stopping);
+    drop(open);
+    closed.closed().await;
+    Ok(())
+}
+
 async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
     let (rooms, logging_configurations) = app.service.counts();
     let body: Value = json!({
@@ -125,6 +221,7 @@ async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
         "rooms": rooms,
         "loggingConfigurations": logging_configurations,
         "connections": app.service.connections(),
+        "chatLogWriteErrors": app.service.chat_log_write_errors(),
     });
     (
         [(header::CONTENT_TYPE, "application/json")],

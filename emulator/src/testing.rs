@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 
@@ -86,4 +87,83 @@ pub async fn raw_with_headers(
         headers,
         body,
     }
+}
+
+/// One keep-alive HTTP/1.1 connection for many requests (reopened if the server closed it),
+/// as SDK clients hold them: for tests and benchmarks that send thousands of calls.
+pub struct Client {
+    addr: SocketAddr,
+    sender: tokio::sync::Mutex<Option<SendRequest<Full<Bytes>>>>,
+}
+
+impl Client {
+    pub fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            sender: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// POST a JSON body to an operation path (`op` without the leading `/`).
+    pub async fn post(&self, op: &str, body: &Value) -> RawResponse {
+        self.request("POST", &format!("/{op}"), Bytes::from(body.to_string()))
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> RawResponse {
+        self.request("GET", path, Bytes::new()).await
+    }
+
+    /// One request on the kept connection.
+    pub async fn request(&self, method: &str, path: &str, body: Bytes) -> RawResponse {
+        let mut guard = self.sender.lock().await;
+        let reusable = match guard.as_mut() {
+            Some(sender) => sender.ready().await.is_ok(),
+            None => false,
+        };
+        if !reusable {
+            *guard = Some(connect(self.addr).await);
+        }
+        let sender = guard.as_mut().expect("connected above");
+        let request = hyper::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", self.addr.to_string())
+            .header("content-type", "application/json")
+            .body(Full::new(body))
+            .expect("a valid request");
+        let response = sender
+            .send_request(request)
+            .await
+            .expect("the server answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the whole body")
+            .to_bytes();
+        RawResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+async fn connect(addr: SocketAddr) -> SendRequest<Full<Bytes>> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("the server is listening");
+    let _ = stream.set_nodelay(true);
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("an HTTP/1.1 connection");
+    tokio::spawn(conn);
+    sender
 }

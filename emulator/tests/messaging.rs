@@ -417,3 +417,32 @@ async fn shutdown_closes_clients_cleanly() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_client_close_is_answered_with_its_code() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+    let (emu, ivs, arn) = setup().await;
+    for code in [CloseCode::Normal, CloseCode::Away, CloseCode::Library(4000)] {
+        let mut ws = ws_connect(emu.addr, &token(&ivs, &arn, "alice", &[]).await)
+            .await
+            .unwrap();
+        ws.send(Message::Close(Some(CloseFrame {
+            code,
+            reason: "bye".into(),
+        })))
+        .await
+        .unwrap();
+        let answer = tokio::time::timeout(FRAME_WAIT, ws.next())
+            .await
+            .expect("an answer within the wait");
+        match answer {
+            Some(Ok(Message::Close(Some(frame)))) => assert_eq!(frame.code, code),
+            other => panic!("expected Close({code}), got {other:?}"),
+        }
+    }
+    emu.shutdown().await.unwrap();
+}

@@ -222,3 +222,41 @@ async fn acknowledged_changes_survive_kill_9_at_any_moment() {
         child.wait().unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_used_token_stays_used_across_restarts_and_kills() {
+    use ivschat_emulator::testing::Client;
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+    let first = EmulatorProcess::spawn(&["--data-dir", data_dir]);
+    let api = Client::new(first.addr);
+    let room = api.post("CreateRoom", &json!({})).await.json();
+    let mut tokens = Vec::new();
+    for user in ["alice", "bob"] {
+        let resp = api
+            .post(
+                "CreateChatToken",
+                &json!({"roomIdentifier": room["arn"], "userId": user}),
+            )
+            .await;
+        tokens.push(resp.json()["token"].as_str().unwrap().to_owned());
+    }
+    let ws = ws_connect(first.addr, &tokens[0]).await.unwrap();
+    // Killed (SIGKILL) with the connection open: nothing gets to run at exit.
+    drop(first);
+    drop(ws);
+
+    let mut second = EmulatorProcess::spawn(&["--data-dir", data_dir]);
+    assert_eq!(ws_refused_status(second.addr, &tokens[0]).await, 401);
+    // An unused token of before the restart still connects, once.
+    let ws = ws_connect(second.addr, &tokens[1]).await.unwrap();
+    drop(ws);
+    assert!(second.interrupt().success());
+
+    let third = EmulatorProcess::spawn(&["--data-dir", data_dir]);
+    for token in &tokens {
+        assert_eq!(ws_refused_status(third.addr, token).await, 401);
+    }
+}

@@ -169,3 +169,46 @@ async fn raw_with_auth(
     let headers = [("x-amz-date", date), ("authorization", auth)];
     raw_with_headers(emu.addr, "POST", "/ListRooms", &headers, "{}").await
 }
+
+/// Now, as `X-Amz-Date` carries it.
+fn amz_now() -> String {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::OffsetDateTime::now_utc().format(format).unwrap()
+}
+
+#[tokio::test]
+async fn signatures_that_leave_host_out_are_refused_and_the_server_keeps_serving() {
+    let emu = strict().await;
+    let date = amz_now();
+    for signed_headers in [
+        "x-amz-date",
+        "content-type;x-amz-date",
+        "host;host;x-amz-date",
+        "host;x-amz-date;x-amz-date",
+        "",
+        ";",
+        "host;;x-amz-date",
+        "HOST;x-amz-date",
+    ] {
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential=AKIDSTRICT/{}/us-east-1/ivschat/aws4_request, \
+             SignedHeaders={signed_headers}, Signature=deadbeef",
+            &date[..8]
+        );
+        let resp = raw_with_auth(&emu, &auth, &date).await;
+        assert_eq!(resp.status, 403, "SignedHeaders={signed_headers:?}");
+        assert_eq!(
+            resp.error_type(),
+            "IncompleteSignatureException",
+            "SignedHeaders={signed_headers:?}: {}",
+            resp.text()
+        );
+    }
+    // Still serving, and a good signature still passes.
+    client_with_keys(&emu.endpoint(), "AKIDSTRICT", "s3cr3t")
+        .list_rooms()
+        .send()
+        .await
+        .unwrap();
+    emu.shutdown().await.unwrap();
+}

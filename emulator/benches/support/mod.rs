@@ -43,8 +43,22 @@ impl Emulator {
             .unwrap_or(0)
     }
 
+    /// Open file descriptors (files and sockets).
+    #[allow(dead_code)] // used by one bench of three
+    pub fn open_fds(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+
+    /// The emulator's address, parsed.
+    #[allow(dead_code)] // used by one bench of three
+    pub fn socket_addr(&self) -> std::net::SocketAddr {
+        self.addr.parse().expect("an address")
+    }
+
     /// User + system CPU time, in clock ticks (USER_HZ, 100 a second on Linux).
-    #[allow(dead_code)] // used by one bench of two
+    #[allow(dead_code)] // not used by every bench
     pub fn cpu_ticks(&self) -> u64 {
         let stat =
             std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();

@@ -63,6 +63,10 @@ impl Timestamp {
         Self(t.unix_timestamp_nanos().clamp(0, i64::MAX as i128) as i64)
     }
 
+    pub fn from_unix_nanos(nanos: i64) -> Self {
+        Self(nanos)
+    }
+
     pub fn unix_nanos(self) -> i64 {
         self.0
     }

@@ -5,11 +5,12 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use super::ChatService;
 use super::validate;
 use crate::chat_log::{LogRecord, RecordKind};
-use crate::live::{Delivery, LiveRoom, Membership};
+use crate::live::{LiveRoom, Membership};
 use crate::model::messaging::{self, ClientRequest};
 use crate::model::{
     Attributes, Capability, Destination, LoggingConfigurationState, MAX_ATTRIBUTES_BYTES,
@@ -17,6 +18,9 @@ use crate::model::{
 };
 use crate::review::{ReviewRequest, ReviewSender, Verdict};
 use crate::service::ChatTokenClaims;
+
+/// Persisted token uses between two prunings of expired ones.
+const PRUNE_EVERY: u64 = 1024;
 
 /// Why a WebSocket handshake is refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -31,6 +35,9 @@ pub enum ConnectError {
     SessionExpired,
     #[error("The room does not exist.")]
     RoomNotFound,
+    /// The token's use could not be recorded, so single use could not be guaranteed.
+    #[error("The chat service could not accept the connection.")]
+    Internal,
 }
 
 impl ConnectError {
@@ -38,6 +45,7 @@ impl ConnectError {
     pub fn status(&self) -> u16 {
         match self {
             Self::RoomNotFound => 404,
+            Self::Internal => 500,
             _ => 401,
         }
     }
@@ -69,6 +77,16 @@ pub struct Connection {
     pub participant: Arc<Participant>,
     pub membership: Membership,
     pub session_expires: Timestamp,
+}
+
+/// An EVENT to render and deliver.
+struct EventFrame<'a> {
+    id: &'a str,
+    request_id: &'a str,
+    event_name: &'a str,
+    attributes: &'a Attributes,
+    /// `aws:DISCONNECT_USER`: the user whose connections close after it.
+    closes: Option<&'a str>,
 }
 
 /// What a live room needs to know about its room, read fresh for every message so that
@@ -103,7 +121,17 @@ impl ChatService {
         if !self.live.use_token(key, claims.token_expires) {
             return Err(ConnectError::TokenUsed);
         }
-        let (room, membership) = self.live.join(&claims.room_id);
+        // On disk before the connection is accepted: a restart must not make it usable again.
+        let prune =
+            self.token_uses.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1;
+        if let Err(err) = self
+            .persistence
+            .put_used_token(key, claims.token_expires, prune)
+        {
+            tracing::error!(%err, "could not record a used chat token");
+            return Err(ConnectError::Internal);
+        }
+        let (room, membership) = self.live.join(&claims.room_id, &claims.user_id);
         Ok(Connection {
             session_expires: claims.session_expires,
             participant: Arc::new(Participant {
@@ -145,14 +173,14 @@ impl ChatService {
                 }
                 check_reason(&reason)?;
                 let attributes = delete_message_attributes(&id, reason);
-                self.deliver_event_to(
-                    &who.claims.room_id,
-                    &settings,
-                    &new_id(),
-                    &request_id,
-                    "aws:DELETE_MESSAGE",
-                    &attributes,
-                );
+                let event = EventFrame {
+                    id: &new_id(),
+                    request_id: &request_id,
+                    event_name: "aws:DELETE_MESSAGE",
+                    attributes: &attributes,
+                    closes: None,
+                };
+                self.deliver_event_to(&who.claims.room_id, &settings, event);
                 Ok(())
             }
             ClientRequest::DisconnectUser {
@@ -255,26 +283,18 @@ impl ChatService {
             payload: frame.clone(),
             time,
         });
-        who.room.deliver(Delivery::Frame(frame.into()));
+        who.room.deliver(frame.into());
         Ok(())
     }
 
     /// Renders and delivers an EVENT to the room (if anyone is connected) and its chat logs.
-    fn deliver_event_to(
-        &self,
-        room_id: &str,
-        settings: &LiveSettings,
-        id: &str,
-        request_id: &str,
-        event_name: &str,
-        attributes: &Attributes,
-    ) {
+    fn deliver_event_to(&self, room_id: &str, settings: &LiveSettings, event: EventFrame<'_>) {
         let time = Timestamp::now();
         let frame = messaging::Event {
-            id,
-            request_id,
-            event_name,
-            attributes,
+            id: event.id,
+            request_id: event.request_id,
+            event_name: event.event_name,
+            attributes: event.attributes,
             send_time: time,
         }
         .to_json();
@@ -285,8 +305,14 @@ impl ChatService {
             payload: frame.clone(),
             time,
         });
-        if let Some(room) = self.live.existing_room(room_id) {
-            room.deliver(Delivery::Frame(frame.into()));
+        match event.closes {
+            // Never lost, whatever the user's connections' backlog.
+            Some(user_id) => self.live.disconnect_user(room_id, user_id, frame.into()),
+            None => {
+                if let Some(room) = self.live.existing_room(room_id) {
+                    room.deliver(frame.into());
+                }
+            }
         }
     }
 
@@ -304,17 +330,14 @@ impl ChatService {
         if let Some(reason) = reason {
             attributes.insert("Reason".to_owned(), reason);
         }
-        self.deliver_event_to(
-            room_id,
-            settings,
+        let event = EventFrame {
             id,
             request_id,
-            "aws:DISCONNECT_USER",
-            &attributes,
-        );
-        if let Some(room) = self.live.existing_room(room_id) {
-            room.deliver(Delivery::DisconnectUser(user_id.into()));
-        }
+            event_name: "aws:DISCONNECT_USER",
+            attributes: &attributes,
+            closes: Some(user_id),
+        };
+        self.deliver_event_to(room_id, settings, event);
     }
 
     /// Control plane: an application event (SendEvent), `RequestId` empty as IVS sends it.
@@ -326,7 +349,14 @@ impl ChatService {
         attributes: &Attributes,
     ) {
         if let Some(settings) = self.live_settings(room_id) {
-            self.deliver_event_to(room_id, &settings, id, "", event_name, attributes);
+            let event = EventFrame {
+                id,
+                request_id: "",
+                event_name,
+                attributes,
+                closes: None,
+            };
+            self.deliver_event_to(room_id, &settings, event);
         }
     }
 
@@ -340,14 +370,14 @@ impl ChatService {
     ) {
         if let Some(settings) = self.live_settings(room_id) {
             let attributes = delete_message_attributes(message_id, reason);
-            self.deliver_event_to(
-                room_id,
-                &settings,
+            let event = EventFrame {
                 id,
-                "",
-                "aws:DELETE_MESSAGE",
-                &attributes,
-            );
+                request_id: "",
+                event_name: "aws:DELETE_MESSAGE",
+                attributes: &attributes,
+                closes: None,
+            };
+            self.deliver_event_to(room_id, &settings, event);
         }
     }
 

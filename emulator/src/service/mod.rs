@@ -13,6 +13,7 @@ mod tags;
 mod tokens;
 pub mod validate;
 
+use std::sync::atomic::AtomicU64;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -57,6 +58,8 @@ pub struct ChatService {
     persistence: Persistence,
     sealer: Sealer,
     live: Live,
+    /// Tokens used since start: every so often, persisting one also prunes expired ones.
+    token_uses: AtomicU64,
     reviewer: Reviewer,
     chat_log: ChatLog,
 }
@@ -65,10 +68,14 @@ impl ChatService {
     /// Builds the service, reading the persisted state when the config names a data dir.
     /// Starts the chat-log writer, so it must run inside a Tokio runtime.
     pub fn open(config: &EmulatorConfig) -> Result<Self, PersistError> {
+        let live = Live::default();
         let (persistence, state, key) = match &config.data_dir {
             Some(dir) => {
                 let (persistence, loaded) = Persistence::open(dir)?;
                 let state = State::new(loaded.rooms, loaded.logging_configurations);
+                for (token, expires) in &loaded.used_tokens {
+                    live.use_token(token, *expires);
+                }
                 (persistence, state, loaded.sealing_key)
             }
             None => (Persistence::Memory, State::default(), Sealer::random_key()),
@@ -85,7 +92,8 @@ impl ChatService {
             state: RwLock::new(state),
             persistence,
             sealer: Sealer::new(&key),
-            live: Live::default(),
+            live,
+            token_uses: AtomicU64::new(0),
             reviewer: Reviewer::new(
                 config.lambda_endpoint.clone(),
                 Duration::from_millis(config.review_timeout_ms),
@@ -99,6 +107,11 @@ impl ChatService {
                 config.region.clone(),
             ),
         })
+    }
+
+    /// Chat-log records and objects that could not be written since start.
+    pub fn chat_log_write_errors(&self) -> u64 {
+        self.chat_log.write_errors()
     }
 
     /// Live WebSocket connections.

@@ -238,8 +238,9 @@ impl ChatService {
             .rooms
             .remove(&id)
             .ok_or_else(|| ServiceError::not_found(ResourceType::Room, &id))?;
-        // Deleting a room ends its live sessions.
+        // Deleting a room ends its live sessions, and closes its chat-log files.
         self.live.remove_room(&id);
+        self.chat_log.room_deleted(&id);
         Ok(room)
     }
 

@@ -6,12 +6,15 @@ pub mod rest_json;
 pub mod sigv4;
 pub mod websocket;
 
+use std::time::Duration;
+
 use crate::service::ChatService;
 use sigv4::SignatureVerifier;
 
-/// What every request handler shares: the service, and the SigV4 verifier when
-/// `--credentials` asks for one.
+/// What every request handler shares: the service, the SigV4 verifier when `--credentials`
+/// asks for one, and how long a WebSocket write may wait on its client.
 pub struct AppState {
     pub service: ChatService,
     pub verifier: Option<SignatureVerifier>,
+    pub ws_write_timeout: Duration,
 }

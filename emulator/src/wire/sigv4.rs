@@ -79,9 +79,43 @@ fn parse_authorization(value: &str) -> Result<Authorization<'_>, ServiceError> {
         access_key_id,
         region,
         service,
-        signed_headers: signed_headers.split(';').collect(),
+        signed_headers: parse_signed_headers(signed_headers)?,
         signature,
     })
+}
+
+/// `SignedHeaders=host;x-amz-date`: lowercase names, each once, `host` among them. AWS refuses
+/// a signature that does not cover `host` (the signer cannot build the canonical request
+/// without it), so those never reach the signer.
+fn parse_signed_headers(value: &str) -> Result<Vec<&str>, ServiceError> {
+    let names: Vec<&str> = value.split(';').collect();
+    let well_formed = |name: &&str| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+    };
+    if !names.iter().all(well_formed) {
+        return Err(refuse(
+            "IncompleteSignatureException",
+            "SignedHeaders must be lowercase header names separated by ';'.",
+        ));
+    }
+    if !names.contains(&"host") {
+        return Err(refuse(
+            "IncompleteSignatureException",
+            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+        ));
+    }
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(refuse(
+            "IncompleteSignatureException",
+            "SignedHeaders must name each header once.",
+        ));
+    }
+    Ok(names)
 }
 
 fn parse_amz_date(value: &str) -> Option<SystemTime> {

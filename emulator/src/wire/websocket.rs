@@ -1,16 +1,22 @@
 //! The Messaging WebSocket: the handshake (token as subprotocol, echoed back) and one task per
 //! connection that reads requests and writes the room's deliveries.
 //!
-//! A connection's task waits on five things at once: the server stopping, its session
-//! expiring, a delivery from its room, the outcome of the request it is carrying out (a
-//! message under review may take up to the review timeout), and the next request — read only
-//! when no request is in flight, so one sender's requests keep their order while deliveries
-//! keep flowing to it and to everyone else.
+//! A connection's task waits on six things at once: a control for it (disconnected by a
+//! moderator, room deleted), the server stopping, its session expiring, a delivery from its
+//! room, the outcome of the request it is carrying out (a message under review may take up to
+//! the review timeout), and the next request — read only when no request is in flight, so one
+//! sender's requests keep their order while deliveries keep flowing to it and to everyone else.
+//!
+//! A client that does not read cannot hold the room or its moderators up: every write races
+//! the connection's controls and the write timeout, a connection that fell behind the room's
+//! broadcast is closed (1008), and a control closes the connection within [`CLOSE_DEADLINE`]
+//! whatever its socket does.
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -22,10 +28,10 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::AppState;
-use crate::live::Delivery;
+use crate::live::{Control, Controls, Deliveries, Delivery};
 use crate::model::messaging::error_json;
 use crate::model::{Timestamp, new_id};
-use crate::service::{Connection, FrameError, Participant};
+use crate::service::{Connection, FrameError};
 use crate::wire::frames::parse_request;
 
 /// Kept small: chat frames are under 4 KB, and 10,000 idle connections must stay cheap.
@@ -35,9 +41,14 @@ const WRITE_BUFFER: usize = 4 * 1024;
 const MAX_MESSAGE: usize = 64 * 1024;
 /// Frames written before a flush, when a connection has several deliveries waiting.
 const WRITE_BATCH: usize = 64;
+/// How long closing may take once decided (last frames, close frame): past it, the socket is
+/// simply dropped. DisconnectUser must close a connection within a second.
+pub const CLOSE_DEADLINE: Duration = Duration::from_millis(750);
 
 const CLOSE_NORMAL: u16 = 1000;
 const CLOSE_GOING_AWAY: u16 = 1001;
+/// Policy violation: the client does not read what the room sends it.
+const CLOSE_POLICY: u16 = 1008;
 
 type Sink = SplitSink<WebSocket, Message>;
 type Outcome = Pin<Box<dyn Future<Output = Result<(), FrameError>> + Send>>;
@@ -72,69 +83,114 @@ pub async fn upgrade(
         .on_upgrade(move |socket| run(socket, connection, app))
 }
 
-enum Next {
-    Continue,
+/// Why a connection's loop ends.
+enum Stop {
+    /// Send a close frame with this code and reason, then drop the socket.
     Close(u16, &'static str),
+    /// Carry out a control (its last frames, then the close).
+    Control(Control),
+    /// The socket failed, or the client closed: nothing more to write.
+    Gone,
 }
 
-/// What one delivery means for this connection.
-fn apply(delivery: &Delivery, who: &Participant) -> Option<Result<Message, Next>> {
-    match delivery {
-        Delivery::Frame(text) => Some(Ok(Message::Text(text.clone()))),
-        Delivery::DisconnectUser(user) if **user == *who.claims.user_id => Some(Err(Next::Close(
-            CLOSE_NORMAL,
-            "Disconnected by a moderator",
-        ))),
-        Delivery::DisconnectUser(_) => None,
-        Delivery::CloseRoom => Some(Err(Next::Close(CLOSE_NORMAL, "The room was deleted"))),
+/// Runs a write unless a control comes first or the socket takes nothing for `timeout`.
+async fn guarded<T>(
+    write: impl Future<Output = Result<T, axum::Error>>,
+    controls: &mut Controls,
+    timeout: Duration,
+    user: &str,
+) -> Result<T, Stop> {
+    let mut write = pin!(write);
+    // Most writes complete at once (the socket has room): those arm no timer.
+    let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
+    let written = match first {
+        Poll::Ready(written) => Ok(written),
+        // Boxed: the timer and the race live on the heap only while a write waits, so an idle
+        // connection's task stays small.
+        Poll::Pending => {
+            let race = Box::pin(async {
+                tokio::select! {
+                    biased;
+                    control = controls.recv() => Err(control),
+                    written = tokio::time::timeout(timeout, write) => Ok(written),
+                }
+            });
+            match race.await {
+                Ok(written) => written,
+                Err(control) => return Err(Stop::Control(control)),
+            }
+        }
+    };
+    match written {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(_)) => Err(Stop::Gone),
+        Err(_) => {
+            tracing::warn!(
+                user,
+                ?timeout,
+                "closing a connection whose client takes no writes"
+            );
+            Err(Stop::Close(
+                CLOSE_POLICY,
+                "The client does not read its messages",
+            ))
+        }
     }
 }
 
-/// Writes a delivery and whatever else is already waiting, then flushes once.
+fn fell_behind(skipped: u64, user: &str) -> Stop {
+    tracing::warn!(
+        skipped,
+        user,
+        "closing a connection that fell behind its room"
+    );
+    Stop::Close(CLOSE_POLICY, "The connection fell too far behind the room")
+}
+
+/// Whether a delivery is this user's `aws:DISCONNECT_USER`, after which the connection closes.
+fn closes(delivery: &Delivery, user: &str) -> bool {
+    delivery.closes.as_deref() == Some(user)
+}
+
+fn disconnected() -> Stop {
+    Stop::Close(CLOSE_NORMAL, "Disconnected by a moderator")
+}
+
+/// Writes a delivery and whatever else is already waiting, then flushes once. Notes in
+/// `disconnect_written` when the user's disconnect event has been written, so that a control
+/// interrupting the batch does not repeat it.
 async fn write_deliveries(
     sink: &mut Sink,
     first: Delivery,
-    connection: &mut Connection,
-) -> Result<Next, axum::Error> {
-    let who = connection.participant.clone();
-    let mut pending = Some(first);
+    deliveries: &mut Deliveries,
+    disconnect_written: &mut bool,
+    user: &str,
+) -> Result<Result<(), Stop>, axum::Error> {
+    let mut next = Some(first);
     let mut written = 0;
-    while let Some(delivery) = pending.take() {
-        match apply(&delivery, &who) {
-            Some(Ok(message)) => {
-                sink.feed(message).await?;
-                written += 1;
-            }
-            Some(Err(close)) => {
-                sink.flush().await?;
-                return Ok(close);
-            }
-            None => {}
+    while let Some(delivery) = next.take() {
+        let last = closes(&delivery, user);
+        sink.feed(Message::Text(delivery.frame)).await?;
+        if last {
+            *disconnect_written = true;
+            sink.flush().await?;
+            return Ok(Err(disconnected()));
         }
+        written += 1;
         if written >= WRITE_BATCH {
             break;
         }
-        pending = match connection.membership.try_recv() {
-            Ok(next) => Some(next),
+        next = match deliveries.try_recv() {
+            Ok(delivery) => Some(delivery),
             Err(TryRecvError::Lagged(skipped)) => {
-                tracing::warn!(skipped, user = %who.claims.user_id, "slow connection skipped frames");
-                None
+                sink.flush().await?;
+                return Ok(Err(fell_behind(skipped, user)));
             }
             Err(_) => None,
         };
     }
     sink.flush().await?;
-    Ok(Next::Continue)
-}
-
-async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
-    let _ = sink
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: Utf8Bytes::from_static(reason),
-        })))
-        .await;
-    let _ = sink.flush().await;
+    Ok(Ok(()))
 }
 
 async fn send_error(
@@ -146,77 +202,130 @@ async fn send_error(
     sink.send(Message::Text(frame.into())).await
 }
 
+fn close_frame(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: Utf8Bytes::from_static(reason),
+    }))
+}
+
+/// The last writes of a connection, within [`CLOSE_DEADLINE`] (then the socket is dropped).
+async fn finish(
+    sink: &mut Sink,
+    deliveries: &mut Deliveries,
+    disconnect_written: bool,
+    user: &str,
+    stop: Stop,
+) {
+    let last_writes = async {
+        match stop {
+            Stop::Gone => Ok(()),
+            Stop::Close(code, reason) => sink.send(close_frame(code, reason)).await,
+            Stop::Control(Control::DisconnectUser { frame }) => {
+                // What the room sent before the disconnect goes first, then its event (once).
+                let mut written = disconnect_written;
+                while !written && let Ok(next) = deliveries.try_recv() {
+                    written = closes(&next, user);
+                    sink.feed(Message::Text(next.frame)).await?;
+                }
+                if !written {
+                    // Skipped by a lagging connection, or taken by an interrupted write.
+                    sink.feed(Message::Text(frame)).await?;
+                }
+                sink.send(close_frame(CLOSE_NORMAL, "Disconnected by a moderator"))
+                    .await
+            }
+            Stop::Control(Control::CloseRoom) => {
+                while let Ok(next) = deliveries.try_recv() {
+                    sink.feed(Message::Text(next.frame)).await?;
+                }
+                sink.send(close_frame(CLOSE_NORMAL, "The room was deleted"))
+                    .await
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CLOSE_DEADLINE, last_writes).await;
+}
+
 async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) {
     let (mut sink, mut stream) = socket.split();
     let who = connection.participant.clone();
+    let user: &str = &who.claims.user_id;
+    let timeout = app.ws_write_timeout;
+    let membership = &mut connection.membership;
+    let (deliveries, controls) = (&mut membership.deliveries, &mut membership.controls);
     let mut stopping = app.service.shutdown_signal();
     let remaining =
         (connection.session_expires.unix_nanos() - Timestamp::now().unix_nanos()).max(0);
     let expiry = tokio::time::sleep(Duration::from_nanos(remaining as u64));
     tokio::pin!(expiry);
     let mut in_flight: Option<(String, Outcome)> = None;
+    let mut disconnect_written = false;
 
-    loop {
-        let next = tokio::select! {
+    let stop = loop {
+        let step: Result<(), Stop> = tokio::select! {
             biased;
-            _ = async { stopping.wait_for(|stop| *stop).await.is_ok() } => Next::Close(CLOSE_GOING_AWAY, "The server is shutting down"),
+            control = controls.recv() => Err(Stop::Control(control)),
+            _ = async { stopping.wait_for(|stop| *stop).await.is_ok() } => Err(Stop::Close(CLOSE_GOING_AWAY, "The server is shutting down")),
             () = &mut expiry => {
                 let expired = FrameError { code: 401, message: "The chat session has expired".to_owned() };
-                let _ = send_error(&mut sink, "", &expired).await;
-                Next::Close(CLOSE_NORMAL, "Session expired")
+                guarded(send_error(&mut sink, "", &expired), controls, timeout, user).await
+                    .and(Err(Stop::Close(CLOSE_NORMAL, "Session expired")))
             }
-            delivery = connection.membership.recv() => match delivery {
-                Ok(delivery) => match write_deliveries(&mut sink, delivery, &mut connection).await {
-                    Ok(next) => next,
-                    Err(_) => break,
-                },
-                Err(RecvError::Lagged(skipped)) => {
-                    tracing::warn!(skipped, user = %who.claims.user_id, "slow connection skipped frames");
-                    Next::Continue
+            delivery = deliveries.recv() => match delivery {
+                Ok(delivery) => {
+                    let write = write_deliveries(&mut sink, delivery, deliveries, &mut disconnect_written, user);
+                    guarded(write, controls, timeout, user).await.and_then(|batch| batch)
                 }
-                Err(RecvError::Closed) => Next::Close(CLOSE_NORMAL, "The room was deleted"),
+                Err(RecvError::Lagged(skipped)) => Err(fell_behind(skipped, user)),
+                Err(RecvError::Closed) => Err(Stop::Close(CLOSE_NORMAL, "The room was deleted")),
             },
             outcome = async { in_flight.as_mut().expect("guarded").1.as_mut().await }, if in_flight.is_some() => {
                 let (request_id, _) = in_flight.take().expect("guarded");
-                if let Err(error) = outcome
-                    && send_error(&mut sink, &request_id, &error).await.is_err()
-                {
-                    break;
+                match outcome {
+                    Err(error) => guarded(send_error(&mut sink, &request_id, &error), controls, timeout, user).await,
+                    Ok(()) => Ok(()),
                 }
-                Next::Continue
             }
             incoming = stream.next(), if in_flight.is_none() => match incoming {
-                Some(Ok(Message::Text(text))) => {
-                    match parse_request(text.as_str()) {
-                        Ok(request) => {
-                            let request_id = request.request_id().to_owned();
-                            let (app, who) = (app.clone(), who.clone());
-                            let outcome: Outcome = Box::pin(async move { app.service.handle_request(&who, request).await });
-                            in_flight = Some((request_id, outcome));
-                        }
-                        Err(bad) => {
-                            let error = FrameError { code: 400, message: bad.message };
-                            if send_error(&mut sink, &bad.request_id, &error).await.is_err() {
-                                break;
-                            }
-                        }
+                Some(Ok(Message::Text(text))) => match parse_request(text.as_str()) {
+                    Ok(request) => {
+                        let request_id = request.request_id().to_owned();
+                        let (app, who) = (app.clone(), who.clone());
+                        let outcome: Outcome = Box::pin(async move { app.service.handle_request(&who, request).await });
+                        in_flight = Some((request_id, outcome));
+                        Ok(())
                     }
-                    Next::Continue
-                }
+                    Err(bad) => {
+                        let error = FrameError { code: 400, message: bad.message };
+                        guarded(send_error(&mut sink, &bad.request_id, &error), controls, timeout, user).await
+                    }
+                },
                 Some(Ok(Message::Binary(_))) => {
                     let error = FrameError { code: 400, message: "Frames must be JSON text".to_owned() };
-                    if send_error(&mut sink, "", &error).await.is_err() {
-                        break;
-                    }
-                    Next::Continue
+                    guarded(send_error(&mut sink, "", &error), controls, timeout, user).await
                 }
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => Next::Continue,
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(()),
+                Some(Ok(Message::Close(_))) => {
+                    // The WebSocket answers a close with the client's own code, queued for the
+                    // next write: flush it, so the client sees its close completed (not 1006).
+                    let _ = tokio::time::timeout(CLOSE_DEADLINE, sink.flush()).await;
+                    Err(Stop::Gone)
+                }
+                Some(Err(_)) | None => Err(Stop::Gone),
             },
         };
-        if let Next::Close(code, reason) = next {
-            close(&mut sink, code, reason).await;
-            break;
+        if let Err(stop) = step {
+            break stop;
         }
-    }
+    };
+    // Boxed: run once, it need not make every connection's task larger.
+    Box::pin(finish(
+        &mut sink,
+        deliveries,
+        disconnect_written,
+        user,
+        stop,
+    ))
+    .await;
 }

@@ -177,3 +177,76 @@ pub async fn ws_quiet(ws: &mut Ws, wait: Duration) {
 pub fn send_message(request_id: &str, content: &str) -> Value {
     serde_json::json!({"Action": "SEND_MESSAGE", "RequestId": request_id, "Content": content})
 }
+
+// ---- The emulator binary as its own process ----------------------------------------------
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// The real binary on a free loopback port, so that its files and memory are its own.
+pub struct EmulatorProcess {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl EmulatorProcess {
+    /// Starts the binary with extra flags and waits for its `listening on` line.
+    pub fn spawn(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ivschat-emulator"))
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the emulator binary runs");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout piped"))
+            .read_line(&mut line)
+            .expect("the emulator prints its address");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("a listening line, got {line:?}"))
+            .parse()
+            .expect("an address");
+        Self { child, addr }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Open file descriptors of the emulator (files, sockets, everything).
+    pub fn open_fds(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+
+    /// Open regular files under `dir` held by the emulator.
+    pub fn open_files_under(&self, dir: &std::path::Path) -> usize {
+        let Ok(entries) = std::fs::read_dir(format!("/proc/{}/fd", self.child.id())) else {
+            return 0;
+        };
+        entries
+            .flatten()
+            .filter_map(|e| std::fs::read_link(e.path()).ok())
+            .filter(|target| target.starts_with(dir))
+            .count()
+    }
+
+    /// Stops the emulator the way Ctrl-C would, and waits for it.
+    pub fn interrupt(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        self.child.wait().expect("the emulator exits")
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,189 @@
+//! Clients that do not read cannot hold the room or its moderators up: DisconnectUser closes
+//! a user's connections within a second whatever their read state, and a connection whose
+//! socket takes no writes is closed after the write timeout.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use ivschat_emulator::testing::Client;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// A WebSocket client with a tiny receive buffer, that the test never reads from.
+async fn never_reading(addr: std::net::SocketAddr, token: &str) -> Ws {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(addr).await.unwrap();
+    let mut request = format!("ws://{addr}").into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", token.parse().unwrap());
+    let (ws, _) =
+        tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream))
+            .await
+            .unwrap();
+    ws
+}
+
+async fn connections(api: &Client) -> u64 {
+    api.get("/_emulator/health").await.json()["connections"]
+        .as_u64()
+        .unwrap()
+}
+
+/// Sends `count` events of about 1 KB each to the room, as fast as the API takes them.
+async fn flood(api: &Client, room_arn: &str, count: usize) {
+    let pad = "x".repeat(900);
+    for _ in 0..count {
+        let resp = api
+            .post(
+                "SendEvent",
+                &json!({"roomIdentifier": room_arn, "eventName": "app:flood", "attributes": {"pad": pad}}),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text());
+    }
+}
+
+/// Everything a reading client receives, until its connection ends.
+fn collect(mut ws: Ws) -> tokio::task::JoinHandle<Vec<Value>> {
+    tokio::spawn(async move {
+        let mut frames = Vec::new();
+        while let Ok(Some(Ok(message))) =
+            tokio::time::timeout(Duration::from_secs(20), ws.next()).await
+        {
+            if let Message::Text(text) = message {
+                frames.push(serde_json::from_str(text.as_str()).unwrap());
+            }
+        }
+        frames
+    })
+}
+
+#[tokio::test]
+async fn disconnect_user_closes_a_client_that_never_reads_within_a_second() {
+    let emu = start_with(ivschat_emulator::EmulatorConfig {
+        // Long, so that only the disconnect can close the slow client here.
+        ws_write_timeout_ms: 60_000,
+        ..test_config()
+    })
+    .await;
+    let ivs = client(&emu.endpoint());
+    let api = Client::new(emu.addr);
+    let room = ivs.create_room().send().await.unwrap();
+    let arn = room.arn().unwrap();
+    let mut slow = never_reading(
+        emu.addr,
+        &token(&ivs, arn, "mallory", &["SEND_MESSAGE"]).await,
+    )
+    .await;
+    let bob = ws_connect(emu.addr, &token(&ivs, arn, "bob", &[]).await)
+        .await
+        .unwrap();
+    let bob = collect(bob);
+    assert_eq!(connections(&api).await, 2);
+
+    // Past the room's broadcast buffer (1024) and every socket buffer on the way.
+    flood(&api, arn, 3000).await;
+    assert_eq!(
+        connections(&api).await,
+        2,
+        "stuck, not closed, before the disconnect"
+    );
+    let resp = api
+        .post(
+            "DisconnectUser",
+            &json!({"roomIdentifier": arn, "userId": "mallory"}),
+        )
+        .await;
+    assert_eq!(resp.status, 200);
+    let asked = Instant::now();
+    while connections(&api).await != 1 {
+        assert!(
+            asked.elapsed() < Duration::from_secs(1),
+            "the slow client is still connected"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Whatever it sends now reaches nobody.
+    let _ = slow
+        .send(Message::Text(
+            send_message("late", "after the disconnect")
+                .to_string()
+                .into(),
+        ))
+        .await;
+    // Its socket ends (after whatever was buffered for it).
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(Ok(_)) = slow.next().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the slow client's socket stays open");
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    emu.shutdown().await.unwrap();
+    let frames = bob.await.unwrap();
+    assert!(
+        frames
+            .iter()
+            .any(|f| f["EventName"] == "aws:DISCONNECT_USER"),
+        "bob saw the disconnect"
+    );
+    assert!(
+        !frames.iter().any(|f| f["Type"] == "MESSAGE"),
+        "a message of the disconnected user was delivered"
+    );
+    assert_eq!(
+        frames
+            .iter()
+            .filter(|f| f["EventName"] == "app:flood")
+            .count(),
+        3000,
+        "a reading client misses nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_client_whose_socket_takes_no_writes_is_closed_after_the_write_timeout() {
+    let emu = start_with(ivschat_emulator::EmulatorConfig {
+        ws_write_timeout_ms: 300,
+        ..test_config()
+    })
+    .await;
+    let ivs = client(&emu.endpoint());
+    let api = Client::new(emu.addr);
+    let room = ivs.create_room().send().await.unwrap();
+    let arn = room.arn().unwrap();
+    let _slow = never_reading(emu.addr, &token(&ivs, arn, "mallory", &[]).await).await;
+    let bob = collect(
+        ws_connect(emu.addr, &token(&ivs, arn, "bob", &[]).await)
+            .await
+            .unwrap(),
+    );
+    flood(&api, arn, 3000).await;
+    let start = Instant::now();
+    while connections(&api).await != 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "the client that takes no writes is still connected"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The room goes on for everyone else.
+    let resp = api
+        .post(
+            "SendEvent",
+            &json!({"roomIdentifier": arn, "eventName": "app:after"}),
+        )
+        .await;
+    assert_eq!(resp.status, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    emu.shutdown().await.unwrap();
+    let frames = bob.await.unwrap();
+    assert!(frames.iter().any(|f| f["EventName"] == "app:after"));
+}

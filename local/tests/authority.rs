@@ -20,6 +20,24 @@ async fn token(client: &Client, room: &str) -> String {
     r.body["token"].as_str().unwrap().to_owned()
 }
 
+/// A new room, with `moderator` listed as its moderator.
+async fn room_moderated_by(admin: &Client, name: &str, moderator: &str) -> String {
+    let r = admin
+        .call("POST", "/rooms", Some(json!({"name": name})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let room = r.body["id"].as_str().unwrap().to_owned();
+    let r = admin
+        .call(
+            "PUT",
+            &format!("/rooms/{room}/moderators/{moderator}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    room
+}
+
 /// The next MESSAGE frame within `wait`, skipping events; None if there is none.
 async fn next_message(ws: &mut chat_core::testing::ChatSocket, wait: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + wait;
@@ -203,21 +221,11 @@ async fn a_ban_from_below_never_binds_an_admin_it_did_not_know() {
     let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
     let boss = sign_in(stack.app_addr, "boss", "Boss", &["admin"]).await;
     let moderator = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
-    let r = admin
-        .call("POST", "/rooms", Some(json!({"name": "unseen"})))
-        .await;
-    let room = r.body["id"].as_str().unwrap().to_owned();
-    admin
-        .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
-        .await;
+    let room = room_moderated_by(&admin, "unseen", "mia").await;
+    let bans = format!("/rooms/{room}/bans");
+    let ban_boss = || moderator.call("POST", &bans, Some(json!({"userId": "boss"})));
     // Boss has never taken a token here: the moderator's ban is accepted...
-    let r = moderator
-        .call(
-            "POST",
-            &format!("/rooms/{room}/bans"),
-            Some(json!({"userId": "boss"})),
-        )
-        .await;
+    let r = ban_boss().await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.body["byRole"], "moderator");
     // ...but binds only lower roles: Boss still gets a token and chats.
@@ -230,13 +238,7 @@ async fn a_ban_from_below_never_binds_an_admin_it_did_not_know() {
         .unwrap();
     assert_eq!(seen["Content"], "still here");
     // And now that Boss is known as an admin, the moderator cannot ban him at all.
-    let r = moderator
-        .call(
-            "POST",
-            &format!("/rooms/{room}/bans"),
-            Some(json!({"userId": "boss"})),
-        )
-        .await;
+    let r = ban_boss().await;
     assert_eq!(r.status, 403, "{}", r.text);
 }
 
@@ -246,13 +248,7 @@ async fn chat_tokens_carry_no_moderation_power() {
     let stack = start(dir.path()).await;
     let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
     let moderator = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
-    let r = admin
-        .call("POST", "/rooms", Some(json!({"name": "ws"})))
-        .await;
-    let room = r.body["id"].as_str().unwrap().to_owned();
-    admin
-        .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
-        .await;
+    let room = room_moderated_by(&admin, "ws", "mia").await;
     let r = moderator
         .call("POST", &format!("/rooms/{room}/tokens"), Some(json!({})))
         .await;

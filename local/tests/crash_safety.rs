@@ -88,23 +88,21 @@ async fn listed(admin: &Client) -> BTreeSet<String> {
 
 async fn in_ivs(emulator: SocketAddr) -> BTreeSet<String> {
     let ivs = chat_core::ivs::client_for_endpoint(&format!("http://{emulator}"), "us-east-1");
-    let pages = ivs
-        .list_rooms()
-        .max_results(50)
-        .into_paginator()
-        .send()
-        .collect::<Vec<_>>()
-        .await;
-    pages
-        .into_iter()
-        .flat_map(|p| {
-            p.unwrap()
-                .rooms()
+    let mut ids = BTreeSet::new();
+    let mut next: Option<String> = None;
+    loop {
+        let page = ivs.list_rooms().set_next_token(next).send().await.unwrap();
+        ids.extend(
+            page.rooms()
                 .iter()
-                .map(|r| r.id().unwrap().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect()
+                .filter_map(|r| r.id())
+                .map(str::to_owned),
+        );
+        match page.next_token() {
+            Some(token) => next = Some(token.to_owned()),
+            None => return ids,
+        }
+    }
 }
 
 /// After a restart: both sides agree, and what was acknowledged held.

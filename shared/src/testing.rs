@@ -286,3 +286,73 @@ pub async fn check_sample_events<F, Fut>(
         routes.iter().map(|r| r.to_string()).collect();
     assert_eq!(covered, declared, "every route has a sample event");
 }
+
+/// Who a test calls as: the API Gateway authorizer's claims, or no identity.
+pub type Claims<'a> = Option<&'a [(&'a str, &'a str)]>;
+
+/// A test's way into the App API: implement [`ApiCaller::call`] (route key, path parameters,
+/// query, caller, body → status and JSON), and get the common checks.
+#[allow(async_fn_in_trait)]
+pub trait ApiCaller {
+    async fn call(
+        &self,
+        route: &str,
+        params: &[(&str, &str)],
+        query: &[(&str, &str)],
+        who: Claims<'_>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value);
+
+    /// Calls a route whose only path parameter is the room.
+    async fn room_call(
+        &self,
+        route: &str,
+        room: &str,
+        who: Claims<'_>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        self.call(route, &[("roomId", room)], &[], who, body).await
+    }
+
+    /// Calls a route and checks its status; the body for further checks.
+    async fn expect(
+        &self,
+        status: u16,
+        route: &str,
+        params: &[(&str, &str)],
+        who: Claims<'_>,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let (got, answer) = self.call(route, params, &[], who, body).await;
+        assert_eq!(got, status, "{route} {params:?}: {answer}");
+        answer
+    }
+
+    /// [`ApiCaller::expect`] for a route whose only path parameter is the room.
+    async fn expect_in(
+        &self,
+        status: u16,
+        route: &str,
+        room: &str,
+        who: Claims<'_>,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        self.expect(status, route, &[("roomId", room)], who, body)
+            .await
+    }
+
+    /// Calls a route that must fail with this status and error code.
+    async fn expect_code(
+        &self,
+        status: u16,
+        code: &str,
+        route: &str,
+        params: &[(&str, &str)],
+        who: Claims<'_>,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let answer = self.expect(status, route, params, who, body).await;
+        assert_eq!(answer["error"]["code"], code, "{route}: {answer}");
+        answer
+    }
+}

@@ -12,16 +12,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::extract::State;
-use axum::routing::post;
 use chat_core::domain::policy::ModerationPolicy;
 use chat_core::domain::records::RoomRecord;
-use chat_core::ivs::review::{ReviewRequest, ReviewResponse, ReviewSender};
+use chat_core::ivs::review::{ReviewRequest, ReviewSender};
 use chat_core::store::{ChatStore, EmbeddedStore, Store};
 use chat_core::testing::{MotoServer, chat_connect, ivs_client};
 use futures_util::{SinkExt, StreamExt};
-use ivschat_emulator::{Emulator, EmulatorConfig};
+use message_review::testing::emulator_reviewed_by;
 use message_review::{Reviewer, review_message};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -45,32 +42,10 @@ fn summary(label: &str, mut samples: Vec<Duration>) {
     );
 }
 
-async fn invoke<S: Store + 'static>(
-    State(reviewer): State<Arc<Reviewer<S>>>,
-    axum::Json(req): axum::Json<ReviewRequest>,
-) -> axum::Json<ReviewResponse> {
-    axum::Json(review_message(req, &reviewer).await)
-}
-
 async fn measure<S: Store + Clone + 'static>(label: &str, store: ChatStore<S>) {
     chat_moderation::warm_up();
     let reviewer = Arc::new(Reviewer::new(store.clone(), ModerationPolicy::default()));
-    let app = Router::new()
-        .route(
-            "/2015-03-31/functions/{name}/invocations",
-            post(invoke::<S>),
-        )
-        .with_state(reviewer.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let lambda = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let emu = Emulator::start(EmulatorConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        lambda_endpoint: Some(lambda),
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap();
+    let emu = emulator_reviewed_by(reviewer.clone()).await;
     let ivs = ivs_client(&emu.endpoint());
     let handler = aws_sdk_ivschat::types::MessageReviewHandler::builder()
         .uri(HANDLER)

@@ -31,6 +31,9 @@ const ACTOR: &str = "message-review";
 /// How many senders' last messages an instance remembers for the repeat check.
 const REMEMBERED_SENDERS: usize = 10_000;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 /// (room id, user id)
 type RoomUser = (String, String);
 

@@ -4,16 +4,13 @@
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::State;
-use axum::routing::post;
 use chat_core::domain::policy::ModerationPolicy;
 use chat_core::domain::records::RoomRecord;
-use chat_core::ivs::review::{ReviewRequest, ReviewResponse, ReviewResult};
+use chat_core::ivs::review::{ReviewRequest, ReviewResult};
 use chat_core::store::{ChatStore, EmbeddedStore};
 use chat_core::testing::{ChatSocket, chat_connect, ivs_client};
 use futures_util::{SinkExt, StreamExt};
-use ivschat_emulator::{Emulator, EmulatorConfig};
+use message_review::testing::emulator_reviewed_by;
 use message_review::{Reviewer, review_message};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -113,33 +110,13 @@ async fn sample_events_get_their_verdicts() {
     assert!(serde_json::to_string(&odd).is_ok());
 }
 
-/// The Lambda Invoke API, as `cargo lambda watch` or the local stack serves it.
-async fn invoke(
-    State(reviewer): State<Arc<Reviewer<EmbeddedStore>>>,
-    axum::Json(req): axum::Json<ReviewRequest>,
-) -> axum::Json<ReviewResponse> {
-    axum::Json(review_message(req, &reviewer).await)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_review_handler_moderates_live_chat() {
     let dir = tempfile::tempdir().unwrap();
     let store = ChatStore::new(EmbeddedStore::open(dir.path()).unwrap());
     chat_moderation::warm_up();
     let reviewer = Arc::new(Reviewer::new(store.clone(), ModerationPolicy::default()));
-    let app = Router::new()
-        .route("/2015-03-31/functions/{name}/invocations", post(invoke))
-        .with_state(reviewer);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let lambda = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let emu = Emulator::start(EmulatorConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        lambda_endpoint: Some(lambda),
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap();
+    let emu = emulator_reviewed_by(reviewer).await;
     let ivs = ivs_client(&emu.endpoint());
     let created = ivs
         .create_room()

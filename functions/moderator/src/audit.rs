@@ -6,14 +6,15 @@ use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
-use crate::{Moderator, moderating};
+use crate::{Acting, Moderator, moderating};
 
 /// Entries per page of the audit log: 50 unless the caller asks, at most 200.
 const PAGE_DEFAULT: usize = 50;
 const PAGE_MAX: usize = 200;
 
 pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (_, room, _) = moderating(req, m).await?;
+    let act = moderating(req, m).await?;
+    let Acting { room, .. } = &act;
     let limit = limit_param(req, PAGE_DEFAULT, 1..=PAGE_MAX)?;
     let before = query_param(req, "before");
     if before.as_deref().is_some_and(|b| !b.starts_with("AUDIT#")) {

@@ -14,7 +14,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::{Moderator, audit, moderating};
+use crate::{Acting, Moderator, moderating};
 
 /// Twitch's longest timeout: two weeks.
 const MAX_TIMEOUT_SECONDS: u64 = 14 * 24 * 3600;
@@ -112,7 +112,9 @@ async fn enforce<S: Store>(m: &Moderator<S>, room: &RoomRecord, ban: &Ban) -> Re
 }
 
 pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (caller, room, role) = moderating(req, m).await?;
+    let act = moderating(req, m).await?;
+    let Acting { caller, room, role } = &act;
+    let role = *role;
     let body: BanBody = json_body(req)?;
     body.check()?;
     check_target(m, &caller, &room, role, &body.user_id).await?;
@@ -123,20 +125,14 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
     } else {
         AuditAction::UserBanned
     };
-    audit(
-        m,
-        &room,
-        &caller,
-        action,
-        Some(&ban.user_id),
-        ban.reason.as_deref(),
-    )
-    .await?;
+    act.audit(m, action, Some(&ban.user_id), ban.reason.as_deref())
+        .await?;
     Ok(json_response(201, &ban_view(&ban)))
 }
 
 pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (_, room, _) = moderating(req, m).await?;
+    let act = moderating(req, m).await?;
+    let Acting { room, .. } = &act;
     let bans = m.store.active_bans(&room.room_id).await?;
     Ok(json_response(
         200,
@@ -145,7 +141,9 @@ pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
 }
 
 pub async fn unban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (caller, room, role) = moderating(req, m).await?;
+    let act = moderating(req, m).await?;
+    let Acting { room, role, .. } = &act;
+    let role = *role;
     let user = user_id_param(req)?;
     let Some(ban) = m.store.active_ban(&room.room_id, &user).await? else {
         return Err(ApiError::not_found(format!(
@@ -161,14 +159,7 @@ pub async fn unban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response
         )));
     }
     m.store.delete_ban(&room.room_id, &user).await?;
-    audit(
-        m,
-        &room,
-        &caller,
-        AuditAction::UserUnbanned,
-        Some(&user),
-        None,
-    )
-    .await?;
+    act.audit(m, AuditAction::UserUnbanned, Some(&user), None)
+        .await?;
     Ok(no_content())
 }

@@ -12,7 +12,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Moderator, audit, moderating};
+use crate::{Acting, Moderator, moderating};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -29,7 +29,9 @@ impl KickBody {
 }
 
 pub async fn kick<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (caller, room, role) = moderating(req, m).await?;
+    let act = moderating(req, m).await?;
+    let Acting { room, role, .. } = &act;
+    let role = *role;
     let body: KickBody = json_body(req)?;
     body.check()?;
     require_outranks(role, role_of(&m.store, &room, &body.user_id).await?)?;
@@ -46,15 +48,8 @@ pub async fn kick<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
         .await
         .map_err(ivs_error)?;
     let target = Some(body.user_id.as_str());
-    audit(
-        m,
-        &room,
-        &caller,
-        AuditAction::UserKicked,
-        target,
-        Some(&reason),
-    )
-    .await?;
+    act.audit(m, AuditAction::UserKicked, target, Some(&reason))
+        .await?;
     Ok(json_response(
         200,
         &json!({"userId": body.user_id, "reason": reason}),

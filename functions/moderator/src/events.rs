@@ -12,7 +12,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Moderator, audit, moderating};
+use crate::{Acting, Moderator, moderating};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -37,7 +37,8 @@ impl EventBody {
 }
 
 pub async fn send<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (caller, room, _) = moderating(req, m).await?;
+    let act = moderating(req, m).await?;
+    let Acting { room, .. } = &act;
     let body: EventBody = json_body(req)?;
     body.check()?;
     let sent = m
@@ -49,14 +50,7 @@ pub async fn send<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
         .send()
         .await
         .map_err(ivs_error)?;
-    audit(
-        m,
-        &room,
-        &caller,
-        AuditAction::EventSent,
-        Some(&body.event_name),
-        None,
-    )
-    .await?;
+    act.audit(m, AuditAction::EventSent, Some(&body.event_name), None)
+        .await?;
     Ok(json_response(200, &json!({"id": sent.id()})))
 }

@@ -9,6 +9,7 @@ mod messages;
 
 use chat_core::domain::identity::Caller;
 use chat_core::domain::records::{AuditAction, RoomRecord};
+use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, respond};
 use chat_core::http::request::{caller, require_moderator, room_access, room_id};
 use chat_core::store::{ChatStore, Store};
@@ -34,11 +35,37 @@ pub async fn handle<S: Store>(req: Request, m: &Moderator<S>) -> Result<Response
     Ok(respond(dispatch(&req, m).await))
 }
 
+/// A moderator at work: who, in which room, with which role.
+pub(crate) struct Acting {
+    pub caller: Caller,
+    pub room: RoomRecord,
+    pub role: Role,
+}
+
+impl Acting {
+    /// Records what they did in the room's audit log.
+    async fn audit<S: Store>(
+        &self,
+        m: &Moderator<S>,
+        action: AuditAction,
+        target: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), ApiError> {
+        m.store
+            .audit_now(
+                &self.room.room_id,
+                &self.caller.user_id,
+                action,
+                target,
+                reason,
+            )
+            .await
+            .map_err(Into::into)
+    }
+}
+
 /// Who is calling, the room, and the caller's role — refused unless they moderate it.
-async fn moderating<S: Store>(
-    req: &Request,
-    m: &Moderator<S>,
-) -> Result<(Caller, RoomRecord, chat_core::domain::role::Role), ApiError> {
+async fn moderating<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Acting, ApiError> {
     let caller = caller(req)?;
     let room_id = room_id(req)?;
     let (room, role) = room_access(&m.store, &caller, &room_id).await?;
@@ -53,20 +80,5 @@ async fn moderating<S: Store>(
             "You cannot moderate a room you are banned from.",
         ));
     }
-    Ok((caller, room, role))
-}
-
-/// Records a moderation act by the caller in the room's audit log.
-async fn audit<S: Store>(
-    m: &Moderator<S>,
-    room: &RoomRecord,
-    caller: &Caller,
-    action: AuditAction,
-    target: Option<&str>,
-    reason: Option<&str>,
-) -> Result<(), ApiError> {
-    m.store
-        .audit_now(&room.room_id, &caller.user_id, action, target, reason)
-        .await
-        .map_err(Into::into)
+    Ok(Acting { caller, room, role })
 }

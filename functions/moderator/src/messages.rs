@@ -9,10 +9,11 @@ use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
-use crate::{Moderator, audit, moderating};
+use crate::{Acting, Moderator, moderating};
 
 pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
-    let (caller, room, _) = moderating(req, m).await?;
+    let act = moderating(req, m).await?;
+    let Acting { room, .. } = &act;
     let message_id = path_param(req, "messageId")?;
     if !is_resource_id(&message_id) {
         return Err(ApiError::bad_request(
@@ -30,10 +31,8 @@ pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Respons
         .send()
         .await
         .map_err(ivs_error)?;
-    audit(
+    act.audit(
         m,
-        &room,
-        &caller,
         AuditAction::MessageDeleted,
         Some(&message_id),
         reason.as_deref(),

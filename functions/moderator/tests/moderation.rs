@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chat_core::store::{ChatStore, DynamoStore};
 use chat_core::testing::{
-    ChatSocket, MotoServer, api_request, chat_connect, emulator, ivs_client, status_and_json,
+    ApiCaller, ChatSocket, Claims, MotoServer, api_request, chat_connect, emulator, ivs_client,
+    status_and_json,
 };
 use futures_util::StreamExt;
 use ivschat_emulator::RunningEmulator;
@@ -28,7 +29,6 @@ struct Backend {
     moderator: Moderator<DynamoStore>,
 }
 
-type Claims<'a> = Option<&'a [(&'a str, &'a str)]>;
 /// route, path parameters, caller, body, expected status
 type Case<'a> = (
     &'a str,
@@ -37,6 +37,27 @@ type Case<'a> = (
     Option<Value>,
     u16,
 );
+
+impl ApiCaller for Backend {
+    async fn call(
+        &self,
+        route: &str,
+        params: &[(&str, &str)],
+        query: &[(&str, &str)],
+        who: Claims<'_>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let req = api_request(route, params, query, who, body);
+        let response = if token_issuer::ROUTES.contains(&route) {
+            token_issuer::handle(req, &self.issuer).await
+        } else if moderator::ROUTES.contains(&route) {
+            moderator::handle(req, &self.moderator).await
+        } else {
+            room_provisioner::handle(req, &self.provisioner).await
+        };
+        status_and_json(response.unwrap())
+    }
+}
 
 impl Backend {
     async fn start() -> Self {
@@ -59,78 +80,6 @@ impl Backend {
             emu,
             _moto: moto,
         }
-    }
-
-    async fn call(
-        &self,
-        route: &str,
-        params: &[(&str, &str)],
-        query: &[(&str, &str)],
-        who: Claims<'_>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let req = api_request(route, params, query, who, body);
-        let response = if token_issuer::ROUTES.contains(&route) {
-            token_issuer::handle(req, &self.issuer).await
-        } else if moderator::ROUTES.contains(&route) {
-            moderator::handle(req, &self.moderator).await
-        } else {
-            room_provisioner::handle(req, &self.provisioner).await
-        };
-        status_and_json(response.unwrap())
-    }
-
-    /// Calls a route whose only path parameter is the room.
-    async fn room_call(
-        &self,
-        route: &str,
-        room: &str,
-        who: Claims<'_>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        self.call(route, &[("roomId", room)], &[], who, body).await
-    }
-
-    /// [`Self::expect`] for a route whose only path parameter is the room.
-    async fn expect_in(
-        &self,
-        status: u16,
-        route: &str,
-        room: &str,
-        who: Claims<'_>,
-        body: Option<Value>,
-    ) -> Value {
-        self.expect(status, route, &[("roomId", room)], who, body)
-            .await
-    }
-
-    /// Calls a route and checks its status; the body for further checks.
-    async fn expect(
-        &self,
-        status: u16,
-        route: &str,
-        params: &[(&str, &str)],
-        who: Claims<'_>,
-        body: Option<Value>,
-    ) -> Value {
-        let (got, answer) = self.call(route, params, &[], who, body).await;
-        assert_eq!(got, status, "{route} {params:?}: {answer}");
-        answer
-    }
-
-    /// Calls a route that must fail with this status and error code.
-    async fn expect_code(
-        &self,
-        status: u16,
-        code: &str,
-        route: &str,
-        params: &[(&str, &str)],
-        who: Claims<'_>,
-        body: Option<Value>,
-    ) -> Value {
-        let answer = self.expect(status, route, params, who, body).await;
-        assert_eq!(answer["error"]["code"], code, "{route}: {answer}");
-        answer
     }
 
     /// A room created by `owner-1`'s admin colleague, owned by the admin, with `mod-1` listed.

@@ -117,11 +117,16 @@ impl RoomBody {
     }
 }
 
-fn room_view(
-    ivs: &aws_sdk_ivschat::operation::get_room::GetRoomOutput,
-    record: &RoomRecord,
-) -> Value {
-    json!({
+/// The room as the API shows it: what IVS keeps (read now) and what our record adds.
+async fn room_view<S>(p: &Provisioner<S>, record: &RoomRecord) -> Result<Value, ApiError> {
+    let ivs = p
+        .ivs
+        .get_room()
+        .identifier(&record.room_arn)
+        .send()
+        .await
+        .map_err(ivs_error)?;
+    Ok(json!({
         "id": ivs.id(),
         "arn": ivs.arn(),
         "name": ivs.name(),
@@ -138,7 +143,7 @@ fn room_view(
         "policy": record.policy,
         "createTime": time(ivs.create_time()),
         "updateTime": time(ivs.update_time()),
-    })
+    }))
 }
 
 pub async fn create<S: Store>(
@@ -150,14 +155,7 @@ pub async fn create<S: Store>(
     let body: RoomBody = json_body(req)?;
     body.check()?;
     let record = lifecycle::create(req, p, &body, &caller.user_id).await?;
-    let view = p
-        .ivs
-        .get_room()
-        .identifier(&record.room_arn)
-        .send()
-        .await
-        .map_err(ivs_error)?;
-    Ok(json_response(201, &room_view(&view, &record)))
+    Ok(json_response(201, &room_view(p, &record).await?))
 }
 
 pub async fn list<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response<Body>, ApiError> {
@@ -188,14 +186,7 @@ pub async fn get<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response
     let caller = caller(req)?;
     let room_id = room_id(req)?;
     let (record, role) = room_access(&p.store, &caller, &room_id).await?;
-    let view = p
-        .ivs
-        .get_room()
-        .identifier(&record.room_arn)
-        .send()
-        .await
-        .map_err(ivs_error)?;
-    let mut out = room_view(&view, &record);
+    let mut out = room_view(p, &record).await?;
     out["role"] = json!(role.as_str());
     out["moderators"] = json!(
         p.store
@@ -228,14 +219,7 @@ pub async fn update<S: Store>(
     p.store
         .audit_now(&room_id, &caller.user_id, action, None, None)
         .await?;
-    let view = p
-        .ivs
-        .get_room()
-        .identifier(&before.room_arn)
-        .send()
-        .await
-        .map_err(ivs_error)?;
-    Ok(json_response(200, &room_view(&view, &after)))
+    Ok(json_response(200, &room_view(p, &after).await?))
 }
 
 /// Our record first, then IVS; if IVS refuses, the record goes back as it was.

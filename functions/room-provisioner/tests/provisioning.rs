@@ -1,7 +1,9 @@
 //! room-provisioner end to end against the IVS Chat emulator and DynamoDB (moto).
 
 use chat_core::store::{ChatStore, DynamoStore};
-use chat_core::testing::{MotoServer, api_request, emulator, ivs_client, status_and_json};
+use chat_core::testing::{
+    ApiCaller, Claims, MotoServer, api_request, emulator, ivs_client, status_and_json,
+};
 use ivschat_emulator::RunningEmulator;
 use room_provisioner::{Provisioner, handle};
 use serde_json::{Value, json};
@@ -35,13 +37,13 @@ async fn world() -> World {
     }
 }
 
-impl World {
+impl ApiCaller for World {
     async fn call(
         &self,
         route: &str,
         params: &[(&str, &str)],
         query: &[(&str, &str)],
-        who: Option<&[(&str, &str)]>,
+        who: Claims<'_>,
         body: Option<Value>,
     ) -> (u16, Value) {
         status_and_json(
@@ -49,59 +51,6 @@ impl World {
                 .await
                 .unwrap(),
         )
-    }
-
-    /// Calls a route whose only path parameter is the room.
-    async fn room_call(
-        &self,
-        route: &str,
-        room: &str,
-        who: Option<&[(&str, &str)]>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        self.call(route, &[("roomId", room)], &[], who, body).await
-    }
-
-    /// [`Self::expect`] for a route whose only path parameter is the room.
-    async fn expect_in(
-        &self,
-        status: u16,
-        route: &str,
-        room: &str,
-        who: Option<&[(&str, &str)]>,
-        body: Option<Value>,
-    ) -> Value {
-        self.expect(status, route, &[("roomId", room)], who, body)
-            .await
-    }
-
-    /// Calls a route and checks its status; the body for further checks.
-    async fn expect(
-        &self,
-        status: u16,
-        route: &str,
-        params: &[(&str, &str)],
-        who: Option<&[(&str, &str)]>,
-        body: Option<Value>,
-    ) -> Value {
-        let (got, answer) = self.call(route, params, &[], who, body).await;
-        assert_eq!(got, status, "{route} {params:?}: {answer}");
-        answer
-    }
-
-    /// Calls a route that must fail with this status and error code.
-    async fn expect_code(
-        &self,
-        status: u16,
-        code: &str,
-        route: &str,
-        params: &[(&str, &str)],
-        who: Option<&[(&str, &str)]>,
-        body: Option<Value>,
-    ) -> Value {
-        let answer = self.expect(status, route, params, who, body).await;
-        assert_eq!(answer["error"]["code"], code, "{route}: {answer}");
-        answer
     }
 }
 

@@ -15,6 +15,7 @@ pub mod config;
 pub mod invoke;
 pub mod page;
 pub mod routes;
+pub mod serve;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -42,6 +43,8 @@ pub struct App {
     pub default_policy: chat_core::domain::policy::ModerationPolicy,
     /// Where the emulator listens (the page's WebSocket goes there).
     pub emulator_addr: SocketAddr,
+    /// The longest pause between two pieces of a request body.
+    pub body_idle_timeout: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,20 +147,17 @@ impl RunningStack {
             default_policy,
             account_id,
             emulator_addr: emulator.addr,
+            body_idle_timeout: config.timeouts.body_idle,
         });
 
-        let router = api::router(app, &config.cors_allow_origin);
+        let router = api::router(app, &config.cors_allow_origin, config.timeouts.request);
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-        });
+        let server = tokio::spawn(serve::serve(
+            listener,
+            router,
+            config.timeouts.clone(),
+            stopped,
+        ));
         Ok(Self {
             app_addr,
             emulator,

@@ -1,0 +1,382 @@
+//! chat-local under hostile and careless use, over raw sockets and real files: slow and silent
+//! clients, bodies too large or never finished, tokens that are not yet or no longer valid,
+//! pages of other sites, and damaged files in the data directory.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+mod common;
+
+use chat_local::config::Timeouts;
+use chat_local::{LocalConfig, RunningStack};
+use common::{sign_in, start};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const MB: usize = 1024 * 1024;
+
+/// A stack whose timeouts are short enough to wait out in a test.
+async fn start_impatient(dir: &std::path::Path) -> RunningStack {
+    RunningStack::start(LocalConfig {
+        timeouts: Timeouts {
+            header_read: Duration::from_secs(1),
+            body_idle: Duration::from_secs(1),
+            request: Duration::from_secs(3),
+        },
+        ..LocalConfig::ephemeral(dir)
+    })
+    .await
+    .expect("chat-local starts")
+}
+
+async fn connect(addr: SocketAddr) -> TcpStream {
+    TcpStream::connect(addr).await.expect("chat-local listens")
+}
+
+/// How long until the server closes `stream` (whatever it sends first is read and dropped);
+/// `None` if it is still open after `within`.
+async fn closed_after(stream: &mut TcpStream, within: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = within.checked_sub(started.elapsed())?;
+        match tokio::time::timeout(left, stream.read(&mut buf)).await {
+            Err(_) => return None,
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(started.elapsed()),
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+/// One response's head and body, read off a raw connection; `None` if none came within `within`.
+async fn response_within(stream: &mut TcpStream, within: Duration) -> Option<(u16, String)> {
+    let read = async {
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0);
+                if body.len() >= length {
+                    let status = head.split(' ').nth(1)?.parse().ok()?;
+                    return Some((status, text));
+                }
+            }
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(within, read).await.ok().flatten()
+}
+
+/// The head of a request whose body is yet to come.
+fn head(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head + "\r\n"
+}
+
+/// A chunk of a `transfer-encoding: chunked` body.
+fn chunk(data: &[u8]) -> Vec<u8> {
+    let mut out = format!("{:x}\r\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+// --- 1. The JWT before the body; limits while streaming; timeouts ---------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_and_half_sent_requests_are_disconnected_within_the_header_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let addr = stack.app_addr;
+    // The default timeout (5 s), as `chat-local` runs.
+    let limit = Timeouts::default().header_read + Duration::from_secs(3);
+
+    let mut silent = connect(addr).await;
+    let mut half_line = connect(addr).await;
+    half_line.write_all(b"GET /roo").await.unwrap();
+    let mut half_headers = connect(addr).await;
+    half_headers
+        .write_all(b"POST /rooms HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ")
+        .await
+        .unwrap();
+    // A kept-alive connection left idle after its response.
+    let mut idle = connect(addr).await;
+    idle.write_all(head(addr, "GET", "/style.css", &[]).as_bytes())
+        .await
+        .unwrap();
+    let (status, _) = response_within(&mut idle, Duration::from_secs(5))
+        .await
+        .expect("the stylesheet");
+    assert_eq!(status, 200);
+
+    let (a, b, c, d) = tokio::join!(
+        closed_after(&mut silent, limit),
+        closed_after(&mut half_line, limit),
+        closed_after(&mut half_headers, limit),
+        closed_after(&mut idle, limit),
+    );
+    for (what, closed) in [
+        ("silent", a),
+        ("half a request line", b),
+        ("half the headers", c),
+        ("idle after a response", d),
+    ] {
+        let after = closed.unwrap_or_else(|| panic!("{what}: still open after {limit:?}"));
+        assert!(
+            after >= Duration::from_secs(3),
+            "{what}: closed after {after:?}"
+        );
+    }
+    stack.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_token_is_refused_from_the_headers_before_any_body_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let addr = stack.app_addr;
+    let length = (9 * MB).to_string();
+    for authorization in [None, Some("Bearer garbage"), Some("Bearer a.b.c")] {
+        let mut headers = vec![
+            ("content-type", "application/json"),
+            ("content-length", length.as_str()),
+        ];
+        headers.extend(authorization.map(|a| ("authorization", a)));
+        let mut stream = connect(addr).await;
+        stream
+            .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
+            .await
+            .unwrap();
+        let (status, text) = response_within(&mut stream, Duration::from_secs(3))
+            .await
+            .unwrap_or_else(|| panic!("{authorization:?}: no answer before the body"));
+        assert_eq!(status, 401, "{text}");
+        // The unread body is never taken for the next request: the connection is closed.
+        let _ = stream
+            .write_all(head(addr, "GET", "/style.css", &[]).as_bytes())
+            .await;
+        assert!(
+            response_within(&mut stream, Duration::from_secs(2))
+                .await
+                .is_none(),
+            "a second response on a connection with an unread body"
+        );
+    }
+    // The same with `Expect: 100-continue`: refused, and never told to continue.
+    let mut stream = connect(addr).await;
+    let headers = [
+        ("authorization", "Bearer garbage"),
+        ("content-length", length.as_str()),
+        ("expect", "100-continue"),
+    ];
+    stream
+        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
+        .await
+        .unwrap();
+    let (status, _) = response_within(&mut stream, Duration::from_secs(3))
+        .await
+        .expect("an answer");
+    assert_eq!(status, 401);
+    stack.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_over_10_mb_get_413_declared_or_streamed_and_10_mb_still_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let addr = stack.app_addr;
+    let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
+    let auth = format!("Bearer {}", admin.token);
+
+    // Declared too large: refused from the headers.
+    let mut stream = connect(addr).await;
+    let length = (11 * MB).to_string();
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-length", &length),
+    ];
+    stream
+        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
+        .await
+        .unwrap();
+    let (status, text) = response_within(&mut stream, Duration::from_secs(3))
+        .await
+        .expect("413 before the body");
+    assert_eq!(status, 413, "{text}");
+    assert!(
+        text.contains(r#"{"message":"Request Entity Too Large"}"#),
+        "{text}"
+    );
+
+    // Streamed without a length: refused as soon as it passes 10 MB.
+    let mut stream = connect(addr).await;
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("transfer-encoding", "chunked"),
+    ];
+    stream
+        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
+        .await
+        .unwrap();
+    let piece = vec![b' '; 64 * 1024];
+    for _ in 0..(10 * MB / piece.len()) {
+        stream.write_all(&chunk(&piece)).await.unwrap();
+    }
+    // Exactly 10 MB so far: nothing answered yet.
+    assert!(
+        response_within(&mut stream, Duration::from_millis(300))
+            .await
+            .is_none()
+    );
+    stream.write_all(&chunk(b" ")).await.unwrap();
+    let (status, text) = response_within(&mut stream, Duration::from_secs(5))
+        .await
+        .expect("413 once past 10 MB");
+    assert_eq!(status, 413, "{text}");
+
+    // Exactly 10 MB is within the limit: the function answers (the JSON is not a room).
+    let mut body = vec![b' '; 10 * MB];
+    body[0] = b'[';
+    body[10 * MB - 1] = b']';
+    let length = body.len().to_string();
+    let mut stream = connect(addr).await;
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-length", &length),
+    ];
+    stream
+        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
+        .await
+        .unwrap();
+    stream.write_all(&body).await.unwrap();
+    let (status, text) = response_within(&mut stream, Duration::from_secs(10))
+        .await
+        .expect("an answer");
+    assert_eq!(status, 400, "{}", &text[..text.len().min(500)]);
+
+    // Dev sign-in and the Invoke endpoint, which no token guards, take far less.
+    for (path, length, error_type) in [
+        ("/dev/login", 65 * 1024, None),
+        (
+            "/2015-03-31/functions/message-review/invocations",
+            6 * MB + 1,
+            Some("RequestTooLargeException"),
+        ),
+    ] {
+        let mut stream = connect(addr).await;
+        let length = length.to_string();
+        stream
+            .write_all(head(addr, "POST", path, &[("content-length", &length)]).as_bytes())
+            .await
+            .unwrap();
+        let (status, text) = response_within(&mut stream, Duration::from_secs(3))
+            .await
+            .unwrap_or_else(|| panic!("{path}: 413 before the body"));
+        assert_eq!(status, 413, "{path}: {text}");
+        if let Some(error_type) = error_type {
+            assert!(text.contains(error_type), "{text}");
+        }
+    }
+    stack.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_and_trickled_bodies_time_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start_impatient(dir.path()).await;
+    let addr = stack.app_addr;
+    let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
+    let auth = format!("Bearer {}", admin.token);
+    let length = (9 * MB).to_string();
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-length", &length),
+    ];
+
+    // Half a body, then nothing: 408 after the body idle timeout (1 s here).
+    let mut stalled = connect(addr).await;
+    stalled
+        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
+        .await
+        .unwrap();
+    stalled.write_all(&vec![b' '; MB]).await.unwrap();
+    let started = Instant::now();
+    let (status, _) = response_within(&mut stalled, Duration::from_secs(3))
+        .await
+        .expect("408 for a stalled body");
+    assert_eq!(status, 408);
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert!(
+        closed_after(&mut stalled, Duration::from_secs(2))
+            .await
+            .is_some()
+    );
+
+    // A byte every 300 ms never stalls for 1 s, but the whole request gets 3 s.
+    let mut trickle = connect(addr).await;
+    trickle
+        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = loop {
+        if let Some(answer) = response_within(&mut trickle, Duration::from_millis(300)).await {
+            break answer;
+        }
+        assert!(started.elapsed() < Duration::from_secs(6), "no answer");
+        let _ = trickle.write_all(b" ").await;
+    };
+    assert_eq!(answer.0, 408, "{}", answer.1);
+    assert!(started.elapsed() >= Duration::from_millis(2900));
+
+    // Dev sign-in's body is bounded in time too.
+    let mut login = connect(addr).await;
+    login
+        .write_all(head(addr, "POST", "/dev/login", &[("content-length", "100")]).as_bytes())
+        .await
+        .unwrap();
+    login.write_all(b"{\"userId\":").await.unwrap();
+    let (status, _) = response_within(&mut login, Duration::from_secs(3))
+        .await
+        .expect("408 for a stalled sign-in");
+    assert_eq!(status, 408);
+    stack.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_on_stalled_clients() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start_impatient(dir.path()).await;
+    let addr = stack.app_addr;
+    let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
+    let auth = format!("Bearer {}", admin.token);
+    let mut silent = connect(addr).await;
+    silent.write_all(b"GET / HT").await.unwrap();
+    let mut uploading = connect(addr).await;
+    let headers = [("authorization", auth.as_str()), ("content-length", "1000")];
+    uploading
+        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(6), stack.shutdown())
+        .await
+        .expect("shutdown within the timeouts")
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(4));
+}

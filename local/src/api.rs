@@ -85,7 +85,12 @@ pub async fn read_body(
     Ok(Bytes::from(bytes))
 }
 
-pub fn router(app: Arc<App>, cors_allow_origin: &str, request_timeout: Duration) -> Router {
+pub fn router(
+    app: Arc<App>,
+    page: crate::origin::PageOrigin,
+    cors_allow_origin: &str,
+    request_timeout: Duration,
+) -> Router {
     let origin = if cors_allow_origin == "*" {
         AllowOrigin::any()
     } else {
@@ -93,27 +98,43 @@ pub fn router(app: Arc<App>, cors_allow_origin: &str, request_timeout: Duration)
             HeaderValue::from_str(cors_allow_origin).unwrap_or(HeaderValue::from_static("null")),
         )
     };
+    let methods = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ];
     // The template's CorsConfiguration: API Gateway answers preflights itself.
     let cors = CorsLayer::new()
         .allow_origin(origin)
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
+        .allow_methods(methods.clone())
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
-    Router::new()
-        .merge(crate::page::routes())
+    // Dev endpoints are not part of the template: the page's own origin only.
+    let page_cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate({
+            let page = page.clone();
+            move |origin, parts| page.allows_parts(origin, parts)
+        }))
+        .allow_methods(methods)
+        .allow_headers([header::CONTENT_TYPE]);
+    let dev = Router::new()
         .route("/dev/login", post(login))
         .route("/dev/config", get(dev_config))
         .route(
             "/2015-03-31/functions/{name}/invocations",
             post(crate::invoke::invoke),
         )
+        .layer(page_cors)
+        .layer(axum::middleware::from_fn_with_state(
+            page,
+            crate::origin::page_only,
+        ));
+    Router::new()
+        .merge(crate::page::routes())
         .fallback(api)
         .layer(cors)
+        .merge(dev)
         // A whole request, slow body or slow handler, gets at most this long.
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

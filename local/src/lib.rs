@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod invoke;
+pub mod origin;
 pub mod page;
 pub mod routes;
 pub mod serve;
@@ -150,7 +151,13 @@ impl RunningStack {
             body_idle_timeout: config.timeouts.body_idle,
         });
 
-        let router = api::router(app, &config.cors_allow_origin, config.timeouts.request);
+        let page = origin::PageOrigin::new(app_addr, &config.cors_allow_origin);
+        let router = api::router(
+            app,
+            page,
+            &config.cors_allow_origin,
+            config.timeouts.request,
+        );
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(serve::serve(
             listener,

@@ -9,7 +9,7 @@ mod common;
 
 use chat_local::config::Timeouts;
 use chat_local::{LocalConfig, RunningStack};
-use common::{sign_in, start};
+use common::{http, sign_in, start};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -379,4 +379,167 @@ async fn shutdown_does_not_wait_on_stalled_clients() {
         .expect("shutdown within the timeouts")
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+// --- 2. Dev sign-in is not a cross-site admin login -------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_endpoints_refuse_other_sites_pages_and_serve_the_page_and_curl() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let addr = stack.app_addr;
+    let port = addr.port();
+    let login = r#"{"userId":"mallory","groups":["admin"]}"#;
+    let invoke = "/2015-03-31/functions/message-review/invocations";
+    let review = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../events/message-review/allow.json"
+    ))
+    .unwrap();
+    let page_origins = [
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ];
+    let foreign = [
+        "https://evil.example".to_owned(),
+        "null".to_owned(),
+        format!("http://127.0.0.1:{}", port.wrapping_add(1)),
+        format!("https://127.0.0.1:{port}"),
+        format!("http://evil.example:{port}"),
+    ];
+
+    for origin in &foreign {
+        let preflight = http(
+            addr,
+            "OPTIONS",
+            "/dev/login",
+            &[
+                ("origin", origin),
+                ("access-control-request-method", "POST"),
+                ("access-control-request-headers", "content-type"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(preflight.status, 403, "preflight from {origin}");
+        assert!(
+            preflight
+                .headers
+                .get("access-control-allow-origin")
+                .is_none()
+        );
+        // A "simple" cross-site POST needs no preflight: it is refused all the same.
+        for content_type in ["application/json", "text/plain"] {
+            let reply = http(
+                addr,
+                "POST",
+                "/dev/login",
+                &[("origin", origin), ("content-type", content_type)],
+                Some(login),
+            )
+            .await;
+            assert_eq!(reply.status, 403, "POST from {origin}: {}", reply.text);
+            assert!(reply.headers.get("access-control-allow-origin").is_none());
+            assert!(!reply.text.contains("token"), "{}", reply.text);
+        }
+        let reply = http(addr, "GET", "/dev/config", &[("origin", origin)], None).await;
+        assert_eq!(reply.status, 403, "/dev/config from {origin}");
+        let reply = http(addr, "POST", invoke, &[("origin", origin)], Some(&review)).await;
+        assert_eq!(reply.status, 403, "Invoke from {origin}");
+    }
+
+    for origin in &page_origins {
+        let preflight = http(
+            addr,
+            "OPTIONS",
+            "/dev/login",
+            &[
+                ("origin", origin),
+                ("access-control-request-method", "POST"),
+                ("access-control-request-headers", "content-type"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(preflight.status, 200, "preflight from {origin}");
+        assert_eq!(
+            preflight.headers["access-control-allow-origin"],
+            origin.as_str()
+        );
+        let reply = http(
+            addr,
+            "POST",
+            "/dev/login",
+            &[("origin", origin)],
+            Some(login),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{origin}: {}", reply.text);
+        assert!(reply.body["token"].is_string());
+        let reply = http(addr, "GET", "/dev/config", &[("origin", origin)], None).await;
+        assert_eq!(reply.status, 200, "/dev/config from {origin}");
+    }
+
+    // curl, the SDKs and the emulator send no Origin.
+    let reply = http(addr, "POST", "/dev/login", &[], Some(login)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let reply = http(addr, "POST", invoke, &[], Some(&review)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["ReviewResult"], "ALLOW");
+
+    // The API keeps the template's CORS: any origin, a JWT required.
+    let preflight = http(
+        addr,
+        "OPTIONS",
+        "/rooms",
+        &[
+            ("origin", "https://evil.example"),
+            ("access-control-request-method", "POST"),
+            (
+                "access-control-request-headers",
+                "authorization,content-type",
+            ),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(preflight.status, 200);
+    assert_eq!(preflight.headers["access-control-allow-origin"], "*");
+    stack.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_origin_named_with_cors_allow_origin_may_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = RunningStack::start(LocalConfig {
+        cors_allow_origin: "http://localhost:5173".into(),
+        ..LocalConfig::ephemeral(dir.path())
+    })
+    .await
+    .unwrap();
+    let addr = stack.app_addr;
+    let login = r#"{"userId":"alice"}"#;
+    let reply = http(
+        addr,
+        "POST",
+        "/dev/login",
+        &[("origin", "http://localhost:5173")],
+        Some(login),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(
+        reply.headers["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let reply = http(
+        addr,
+        "POST",
+        "/dev/login",
+        &[("origin", "https://evil.example")],
+        Some(login),
+    )
+    .await;
+    assert_eq!(reply.status, 403);
+    stack.shutdown().await.unwrap();
 }

@@ -5,7 +5,7 @@
 //! authorizer does — signature, issuer, audience, expiry — before any function sees it.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Deserialize;
@@ -16,6 +16,23 @@ pub const AUDIENCE: &str = "chat-local";
 /// How long a dev sign-in lasts.
 pub const SESSION_SECS: u64 = 12 * 3600;
 const KEY_FILE: &str = "dev-signing-key";
+/// The key chat-local makes; a shorter file is not one it wrote.
+const KEY_LEN: usize = 32;
+
+/// Why the signing key could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "{} is empty or damaged ({len} bytes, {KEY_LEN} expected): delete it to make a new key (sign-ins made with the old one end)",
+        .path.display()
+    )]
+    Damaged { path: PathBuf, len: usize },
+    #[error("cannot read or write {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
 
 pub struct DevAuth {
     encoding: EncodingKey,
@@ -103,21 +120,37 @@ impl DevAuth {
         }
     }
 
-    /// The signing key kept in `dir`, made on first use (readable by the owner only).
-    pub fn load_or_create(dir: &Path) -> std::io::Result<Self> {
+    /// The signing key kept in `dir`, made on first use (readable by the owner only). A key
+    /// file that is there but short is refused, not replaced: replacing it would silently end
+    /// every sign-in made with it.
+    pub fn load_or_create(dir: &Path) -> Result<Self, KeyError> {
         let path = dir.join(KEY_FILE);
+        let io = |source| KeyError::Io {
+            path: path.clone(),
+            source,
+        };
         match std::fs::read(&path) {
-            Ok(secret) if secret.len() >= 32 => return Ok(Self::from_secret(&secret)),
-            Ok(_) => {}
+            Ok(secret) if secret.len() >= KEY_LEN => return Ok(Self::from_secret(&secret)),
+            Ok(short) => {
+                return Err(KeyError::Damaged {
+                    path,
+                    len: short.len(),
+                });
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+            Err(e) => return Err(io(e)),
         }
-        let secret: [u8; 32] = rand::random();
+        let secret: [u8; KEY_LEN] = rand::random();
+        // Written aside and renamed into place: a crash mid-write leaves no short key behind.
+        let partial = dir.join(format!("{KEY_FILE}.partial"));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(&path)?.write_all(&secret)?;
+        let mut file = options.open(&partial).map_err(io)?;
+        file.write_all(&secret).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        std::fs::rename(&partial, &path).map_err(io)?;
         Ok(Self::from_secret(&secret))
     }
 
@@ -220,5 +253,18 @@ mod tests {
         let (token, _) = first.issue(&login("alice", &[])).unwrap();
         let again = DevAuth::load_or_create(dir.path()).unwrap();
         assert!(again.verify(Some(&token)).is_ok());
+    }
+
+    #[test]
+    fn a_short_key_file_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(KEY_FILE);
+        for content in [&b""[..], b"0123456789"] {
+            std::fs::write(&path, content).unwrap();
+            let err = DevAuth::load_or_create(dir.path()).err().unwrap();
+            assert!(matches!(err, KeyError::Damaged { .. }), "{err}");
+            assert!(err.to_string().contains("dev-signing-key"), "{err}");
+            assert_eq!(std::fs::read(&path).unwrap(), content);
+        }
     }
 }

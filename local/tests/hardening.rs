@@ -543,3 +543,185 @@ async fn an_origin_named_with_cors_allow_origin_may_sign_in() {
     assert_eq!(reply.status, 403);
     stack.shutdown().await.unwrap();
 }
+
+// --- 3. Bad files get a clear answer, not a panic and not silence ---------------------------
+
+/// How the real binary ended: its exit code (`None`: still running after its patience, then
+/// killed)
+/// and what it wrote to stderr.
+struct Ended {
+    code: Option<i32>,
+    stderr: String,
+}
+
+fn run_chat_local(data_dir: &std::path::Path, args: &[&str], patience: Duration) -> Ended {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chat-local"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["--host", "127.0.0.1"])
+        .args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("chat-local runs");
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let deadline = Instant::now() + patience;
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Ended {
+        code,
+        stderr: reader.join().unwrap(),
+    }
+}
+
+/// How long a start that should fail may take.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Free ports for the binary (`--port 0` would do, but the banner is not read here).
+const ANY_PORTS: [&str; 4] = ["--port", "0", "--emulator-port", "0"];
+
+/// A start refused for a bad file: exit code 2, one line naming the file, no panic, no hint
+/// about another chat-local.
+fn assert_refused(ended: &Ended, file: &str) {
+    assert_eq!(ended.code, Some(2), "stderr: {}", ended.stderr);
+    assert!(!ended.stderr.contains("panicked"), "{}", ended.stderr);
+    let lines: Vec<&str> = ended
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {}", ended.stderr);
+    assert!(lines[0].contains(file), "{}", lines[0]);
+    assert!(lines[0].contains("empty or damaged"), "{}", lines[0]);
+    assert!(lines[0].contains("delete it"), "{}", lines[0]);
+}
+
+/// A data directory with a room and a sign-in in it, made by chat-local itself.
+async fn used_data_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
+    let r = admin
+        .call("POST", "/rooms", Some(serde_json::json!({"name": "kept"})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    stack.shutdown().await.unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_store_file_is_refused_not_reset() {
+    let dir = used_data_dir().await;
+    let file = dir.path().join("store/store.redb");
+    std::fs::write(&file, b"").unwrap();
+    let ended = run_chat_local(dir.path(), &ANY_PORTS, PATIENCE);
+    assert_refused(&ended, "store/store.redb");
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), 0, "left as it was");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_store_file_is_refused_without_a_panic() {
+    let dir = used_data_dir().await;
+    let file = dir.path().join("store/store.redb");
+    let good = std::fs::read(&file).unwrap();
+    let len = good.len();
+    // 8 bytes overwritten: at 4096, in the header, in the first pages in use (where a plain
+    // redb open panics), at the end.
+    let offsets = [4096, 0, 100, 8192, 12288, 20480, len - 4096];
+    let refused = offsets.map(|offset| {
+        let mut bad = good.clone();
+        bad[offset..offset + 8].copy_from_slice(&[0xA5; 8]);
+        std::fs::write(&file, &bad).unwrap();
+        let ended = run_chat_local(dir.path(), &ANY_PORTS, Duration::from_secs(5));
+        assert!(
+            !ended.stderr.contains("panicked"),
+            "{offset}: {}",
+            ended.stderr
+        );
+        if ended.code.is_some() {
+            assert_refused(&ended, "store/store.redb");
+        }
+        // Otherwise the bytes were in no page in use: it started, and was stopped.
+        (offset, ended.code.is_some())
+    });
+    for offset in [0, 8192, 12288] {
+        assert!(refused.contains(&(offset, true)), "{offset}: {refused:?}");
+    }
+    // A file that is not a store at all.
+    std::fs::write(&file, b"not a database").unwrap();
+    let ended = run_chat_local(dir.path(), &ANY_PORTS, PATIENCE);
+    assert_refused(&ended, "store/store.redb");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_or_short_signing_key_is_refused_not_replaced() {
+    let dir = used_data_dir().await;
+    let key = dir.path().join("dev-signing-key");
+    for content in [&b""[..], b"0123456789abcdef"] {
+        std::fs::write(&key, content).unwrap();
+        assert_refused(
+            &run_chat_local(dir.path(), &ANY_PORTS, PATIENCE),
+            "dev-signing-key",
+        );
+        assert_eq!(std::fs::read(&key).unwrap(), content, "left as it was");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_chat_local_is_named_only_when_it_is_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(dir.path()).await;
+    // The same data directory: the store's lock.
+    let ended = run_chat_local(dir.path(), &ANY_PORTS, PATIENCE);
+    assert_eq!(ended.code, Some(2), "{}", ended.stderr);
+    assert!(!ended.stderr.contains("panicked"), "{}", ended.stderr);
+    assert!(
+        ended
+            .stderr
+            .contains("Is another chat-local running on this data directory?"),
+        "{}",
+        ended.stderr
+    );
+    // The same port, another data directory.
+    let other = tempfile::tempdir().unwrap();
+    let port = running.app_addr.port().to_string();
+    let ended = run_chat_local(
+        other.path(),
+        &["--port", &port, "--emulator-port", "0"],
+        PATIENCE,
+    );
+    assert_eq!(ended.code, Some(2), "{}", ended.stderr);
+    assert!(
+        ended.stderr.contains("Pick other ports"),
+        "{}",
+        ended.stderr
+    );
+    running.shutdown().await.unwrap();
+    // A damaged store says so, and nothing about another chat-local.
+    std::fs::write(dir.path().join("store/store.redb"), b"").unwrap();
+    let ended = run_chat_local(dir.path(), &ANY_PORTS, PATIENCE);
+    assert_refused(&ended, "store/store.redb");
+    assert!(
+        !ended.stderr.contains("another chat-local"),
+        "{}",
+        ended.stderr
+    );
+}

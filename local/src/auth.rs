@@ -15,6 +15,10 @@ pub const ISSUER: &str = "chat-local";
 pub const AUDIENCE: &str = "chat-local";
 /// How long a dev sign-in lasts.
 pub const SESSION_SECS: u64 = 12 * 3600;
+/// Clock skew allowed on `exp`, `nbf` and `iat`: none. AWS documents none for HTTP API JWT
+/// authorizers ("must be after / before the current time"), and here the issuer and the
+/// verifier read the same clock.
+pub const LEEWAY_SECS: u64 = 0;
 const KEY_FILE: &str = "dev-signing-key";
 /// The key chat-local makes; a shorter file is not one it wrote.
 const KEY_LEN: usize = 32;
@@ -69,6 +73,8 @@ pub enum Unauthorized {
     Missing,
     #[error("the token has expired")]
     Expired,
+    #[error("the token is not valid yet (nbf or iat in the future)")]
+    NotYetValid,
     #[error("the token's signature does not verify")]
     Signature,
     #[error("the token was not issued for this API (issuer or audience)")]
@@ -113,6 +119,10 @@ impl DevAuth {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // jsonwebtoken allows 60 s by default, and skips `nbf`.
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -183,16 +193,30 @@ impl DevAuth {
             _ => value,
         };
         use jsonwebtoken::errors::ErrorKind;
-        jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => Unauthorized::Expired,
-                ErrorKind::InvalidSignature => Unauthorized::Signature,
-                ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
-                    Unauthorized::WrongIssuerOrAudience
+        let claims =
+            jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &self.validation)
+                .map(|data| data.claims)
+                .map_err(|e| match e.kind() {
+                    ErrorKind::ExpiredSignature => Unauthorized::Expired,
+                    ErrorKind::ImmatureSignature => Unauthorized::NotYetValid,
+                    ErrorKind::InvalidSignature => Unauthorized::Signature,
+                    ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
+                        Unauthorized::WrongIssuerOrAudience
+                    }
+                    _ => Unauthorized::Malformed,
+                })?;
+        // `iat`, which jsonwebtoken does not check: a token issued in the future is refused.
+        match claims.get("iat") {
+            None => {}
+            Some(iat) => {
+                let iat = iat.as_f64().ok_or(Unauthorized::Malformed)?;
+                let now = jsonwebtoken::get_current_timestamp();
+                if iat > (now + LEEWAY_SECS) as f64 {
+                    return Err(Unauthorized::NotYetValid);
                 }
-                _ => Unauthorized::Malformed,
-            })
+            }
+        }
+        Ok(claims)
     }
 }
 
@@ -224,6 +248,43 @@ mod tests {
         );
         let other = DevAuth::from_secret(&[8; 32]);
         assert_eq!(other.verify(Some(&token)), Err(Unauthorized::Signature));
+    }
+
+    #[test]
+    fn exp_nbf_and_iat_are_enforced_without_leeway() {
+        let auth = DevAuth::from_secret(&[7; 32]);
+        let now = jsonwebtoken::get_current_timestamp();
+        let token = |extra: Value| {
+            let mut claims = json!({"iss": ISSUER, "aud": AUDIENCE, "sub": "alice"});
+            claims
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let token =
+                jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &auth.encoding)
+                    .unwrap();
+            auth.verify(Some(&token))
+        };
+        assert!(token(json!({"exp": now + 60})).is_ok());
+        assert!(token(json!({"exp": now + 60, "nbf": now, "iat": now})).is_ok());
+        assert_eq!(token(json!({})), Err(Unauthorized::Malformed));
+        assert_eq!(token(json!({"exp": now - 1})), Err(Unauthorized::Expired));
+        assert_eq!(
+            token(json!({"exp": now + 60, "nbf": now + 2})),
+            Err(Unauthorized::NotYetValid)
+        );
+        assert_eq!(
+            token(json!({"exp": now + 60, "iat": now + 2})),
+            Err(Unauthorized::NotYetValid)
+        );
+        assert_eq!(
+            token(json!({"exp": now + 60, "iat": "yesterday"})),
+            Err(Unauthorized::Malformed)
+        );
+        assert_eq!(
+            token(json!({"exp": "tomorrow"})),
+            Err(Unauthorized::Malformed)
+        );
     }
 
     #[test]

@@ -725,3 +725,78 @@ async fn another_chat_local_is_named_only_when_it_is_the_cause() {
         ended.stderr
     );
 }
+
+// --- 4. JWTs as API Gateway's JWT authorizer checks them --------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_not_yet_valid_or_just_expired_are_refused() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    use serde_json::{Value, json};
+
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let addr = stack.app_addr;
+    let key = std::fs::read(dir.path().join("dev-signing-key")).unwrap();
+    let now = jsonwebtoken::get_current_timestamp();
+    let token = |times: Value| {
+        let mut claims =
+            json!({"iss": "chat-local", "aud": "chat-local", "sub": "alice", "groups": ["admin"]});
+        for (name, value) in times.as_object().unwrap() {
+            claims[name] = value.clone();
+        }
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&key),
+        )
+        .unwrap()
+    };
+    let cases = [
+        (
+            "expired 10 s ago",
+            json!({"iat": now - 3600, "exp": now - 10}),
+            "expired",
+        ),
+        (
+            "expired 1 s ago",
+            json!({"iat": now - 3600, "exp": now - 1}),
+            "expired",
+        ),
+        (
+            "nbf in a minute",
+            json!({"iat": now, "nbf": now + 60, "exp": now + 3600}),
+            "not valid yet",
+        ),
+        (
+            "issued in a minute",
+            json!({"iat": now + 60, "exp": now + 3600}),
+            "not valid yet",
+        ),
+        ("no exp", json!({"iat": now}), "not a valid JWT"),
+        (
+            "exp not a number",
+            json!({"iat": now, "exp": "tomorrow"}),
+            "not a valid JWT",
+        ),
+    ];
+    for (what, times, description) in cases {
+        let auth = format!("Bearer {}", token(times));
+        let reply = http(addr, "GET", "/rooms", &[("authorization", &auth)], None).await;
+        assert_eq!(reply.status, 401, "{what}: {}", reply.text);
+        let challenge = reply.headers["www-authenticate"].to_str().unwrap();
+        assert!(challenge.contains(description), "{what}: {challenge}");
+    }
+    for (what, times) in [
+        ("valid", json!({"iat": now, "exp": now + 3600})),
+        (
+            "valid from now",
+            json!({"iat": now, "nbf": now, "exp": now + 60}),
+        ),
+        ("no iat or nbf", json!({"exp": now + 60})),
+    ] {
+        let auth = format!("Bearer {}", token(times));
+        let reply = http(addr, "GET", "/rooms", &[("authorization", &auth)], None).await;
+        assert_eq!(reply.status, 200, "{what}: {}", reply.text);
+    }
+    stack.shutdown().await.unwrap();
+}

@@ -68,7 +68,8 @@ pub async fn read_body(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge { limit });
     }
-    let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    // Grown as bytes arrive: a declared length alone reserves at most 1 MB.
+    let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize).min(1024 * 1024));
     loop {
         let frame = match tokio::time::timeout(idle, body.frame()).await {
             Err(_) => return Err(BodyError::Stalled(idle)),

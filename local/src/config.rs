@@ -55,6 +55,8 @@ pub struct Timeouts {
     /// A whole request, body and handler, until its response starts: API Gateway's 30 s
     /// integration timeout.
     pub request: Duration,
+    /// The longest a response may wait on a client that does not read it.
+    pub response_stall: Duration,
 }
 
 impl Default for Timeouts {
@@ -63,6 +65,7 @@ impl Default for Timeouts {
             header_read: Duration::from_secs(5),
             body_idle: Duration::from_secs(10),
             request: Duration::from_secs(30),
+            response_stall: Duration::from_secs(10),
         }
     }
 }

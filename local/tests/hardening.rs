@@ -22,6 +22,7 @@ async fn start_impatient(dir: &std::path::Path) -> RunningStack {
             header_read: Duration::from_secs(1),
             body_idle: Duration::from_secs(1),
             request: Duration::from_secs(3),
+            response_stall: Duration::from_secs(1),
         },
         ..LocalConfig::ephemeral(dir)
     })
@@ -354,6 +355,42 @@ async fn stalled_and_trickled_bodies_time_out() {
         .await
         .expect("408 for a stalled sign-in");
     assert_eq!(status, 408);
+    stack.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_its_responses_is_disconnected() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start_impatient(dir.path()).await;
+    let addr = stack.app_addr;
+    // 1,000 pipelined requests for the 20 KB script: far more than the socket buffers hold.
+    let requests = 1000;
+    let mut stream = connect(addr).await;
+    let request = head(addr, "GET", "/app.js", &[]);
+    stream
+        .write_all(request.repeat(requests).as_bytes())
+        .await
+        .unwrap();
+    // Not reading for longer than the stall limit (1 s here)...
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // ...the server gave up on it: what it had written ends, well short of every response.
+    let mut received = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received += n,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "still open after {received} bytes");
+    let script = 19_000;
+    assert!(
+        received < requests * script / 2,
+        "{received} bytes: the server kept waiting"
+    );
     stack.shutdown().await.unwrap();
 }
 

@@ -709,6 +709,22 @@ async fn a_damaged_store_file_is_refused_without_a_panic() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_chat_local_is_not_taken_for_damage() {
+    let dir = used_data_dir().await;
+    // Killed (SIGKILL) while running, twice: redb recovers; nothing is refused or lost.
+    for _ in 0..2 {
+        let ended = run_chat_local(dir.path(), &ANY_PORTS, Duration::from_secs(3));
+        assert_eq!(ended.code, None, "{}", ended.stderr);
+        assert!(!ended.stderr.contains("chat-local:"), "{}", ended.stderr);
+    }
+    let stack = start(dir.path()).await;
+    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
+    let r = admin.call("GET", "/rooms", None).await;
+    assert_eq!(r.body["rooms"][0]["name"], "kept", "{}", r.text);
+    stack.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_or_short_signing_key_is_refused_not_replaced() {
     let dir = used_data_dir().await;
     let key = dir.path().join("dev-signing-key");

@@ -4,27 +4,94 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chat_core::http::error::ApiError;
 use chat_core::http::gateway::{HttpApiEvent, authorizer_claims};
+use http_body_util::BodyExt;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
 
 use crate::App;
 use crate::auth::{Login, LoginError};
 use crate::routes::{Function, route};
 
 /// API Gateway's payload limit.
-const MAX_BODY: usize = 10 * 1024 * 1024;
+pub const MAX_BODY: usize = 10 * 1024 * 1024;
+/// A sign-in is a few hundred bytes.
+const MAX_LOGIN_BODY: usize = 64 * 1024;
 
-pub fn router(app: Arc<App>, cors_allow_origin: &str) -> Router {
+/// Why a request body was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("the body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("the body stalled for {0:?}")]
+    Stalled(Duration),
+    #[error("the body could not be read: {0}")]
+    Broken(#[from] axum::Error),
+}
+
+impl BodyError {
+    /// API Gateway's answer.
+    fn into_gateway_response(self) -> Response {
+        match self {
+            Self::TooLarge { .. } => {
+                gateway_message(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large")
+            }
+            Self::Stalled(_) => gateway_message(StatusCode::REQUEST_TIMEOUT, "Request Timeout"),
+            Self::Broken(_) => gateway_message(StatusCode::BAD_REQUEST, "Bad Request"),
+        }
+    }
+}
+
+/// A request body, read only once the caller is known to be allowed: at most `limit` bytes
+/// (a larger `Content-Length` is refused before reading, a longer stream as soon as it passes
+/// the limit), and no pause longer than `idle` between its pieces.
+pub async fn read_body(
+    headers: &HeaderMap,
+    mut body: Body,
+    limit: usize,
+    idle: Duration,
+) -> Result<Bytes, BodyError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge { limit });
+    }
+    // Grown as bytes arrive: a declared length alone reserves at most 1 MB.
+    let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize).min(1024 * 1024));
+    loop {
+        let frame = match tokio::time::timeout(idle, body.frame()).await {
+            Err(_) => return Err(BodyError::Stalled(idle)),
+            Ok(None) => break,
+            Ok(Some(frame)) => frame?,
+        };
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > limit {
+                return Err(BodyError::TooLarge { limit });
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(bytes))
+}
+
+pub fn router(
+    app: Arc<App>,
+    page: crate::origin::PageOrigin,
+    cors_allow_origin: &str,
+    request_timeout: Duration,
+) -> Router {
     let origin = if cors_allow_origin == "*" {
         AllowOrigin::any()
     } else {
@@ -32,28 +99,48 @@ pub fn router(app: Arc<App>, cors_allow_origin: &str) -> Router {
             HeaderValue::from_str(cors_allow_origin).unwrap_or(HeaderValue::from_static("null")),
         )
     };
+    let methods = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ];
     // The template's CorsConfiguration: API Gateway answers preflights itself.
     let cors = CorsLayer::new()
         .allow_origin(origin)
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
+        .allow_methods(methods.clone())
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
-    Router::new()
-        .merge(crate::page::routes())
+    // Dev endpoints are not part of the template: the page's own origin only.
+    let page_cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate({
+            let page = page.clone();
+            move |origin, parts| page.allows_parts(origin, parts)
+        }))
+        .allow_methods(methods)
+        .allow_headers([header::CONTENT_TYPE]);
+    let dev = Router::new()
         .route("/dev/login", post(login))
         .route("/dev/config", get(dev_config))
         .route(
             "/2015-03-31/functions/{name}/invocations",
             post(crate::invoke::invoke),
         )
+        .layer(page_cors)
+        .layer(axum::middleware::from_fn_with_state(
+            page,
+            crate::origin::page_only,
+        ));
+    Router::new()
+        .merge(crate::page::routes())
         .fallback(api)
         .layer(cors)
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .merge(dev)
+        // A whole request, slow body or slow handler, gets at most this long.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .with_state(app)
 }
 
@@ -62,7 +149,12 @@ fn json_response(status: StatusCode, body: serde_json::Value) -> Response {
 }
 
 /// `POST /dev/login {"userId","displayName","groups"}` → `{"token", ...}`.
-async fn login(State(app): State<Arc<App>>, body: Bytes) -> Response {
+async fn login(State(app): State<Arc<App>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match read_body(&parts.headers, body, MAX_LOGIN_BODY, app.body_idle_timeout).await {
+        Ok(body) => body,
+        Err(e) => return e.into_gateway_response(),
+    };
     let issued = serde_json::from_slice::<Login>(&body)
         .map_err(|e| ApiError::bad_request(format!("The sign-in is not valid: {e}")))
         .and_then(|login| {
@@ -124,15 +216,13 @@ fn gateway_message(status: StatusCode, message: &str) -> Response {
 async fn api(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
-    let raw_path = uri.path().to_owned();
-    let mut response = dispatch(&app, peer, &method, &uri, &headers, body, &request_id).await;
+    let (parts, body) = request.into_parts();
+    let (method, raw_path) = (parts.method.clone(), parts.uri.path().to_owned());
+    let mut response = dispatch(&app, peer, &parts, body, &request_id).await;
     if let Ok(id) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("apigw-requestid", id);
     }
@@ -144,15 +234,21 @@ async fn api(
     response
 }
 
+/// Route, then authorize from the headers alone, and only then read the body: an
+/// unauthorized caller never gets a byte of it buffered.
 async fn dispatch(
     app: &App,
     peer: SocketAddr,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: Bytes,
+    parts: &Parts,
+    body: Body,
     request_id: &str,
 ) -> Response {
+    let Parts {
+        method,
+        uri,
+        headers,
+        ..
+    } = parts;
     let Some(matched) = route(method.as_str(), uri.path()) else {
         return gateway_message(StatusCode::NOT_FOUND, "Not Found");
     };
@@ -171,6 +267,10 @@ async fn dispatch(
             }
             return response;
         }
+    };
+    let body = match read_body(headers, body, MAX_BODY, app.body_idle_timeout).await {
+        Ok(body) => body,
+        Err(e) => return e.into_gateway_response(),
     };
     let event = HttpApiEvent {
         method: method.to_string(),

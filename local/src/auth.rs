@@ -5,7 +5,7 @@
 //! authorizer does — signature, issuer, audience, expiry — before any function sees it.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Deserialize;
@@ -15,7 +15,28 @@ pub const ISSUER: &str = "chat-local";
 pub const AUDIENCE: &str = "chat-local";
 /// How long a dev sign-in lasts.
 pub const SESSION_SECS: u64 = 12 * 3600;
+/// Clock skew allowed on `exp`, `nbf` and `iat`: none. AWS documents none for HTTP API JWT
+/// authorizers ("must be after / before the current time"), and here the issuer and the
+/// verifier read the same clock.
+pub const LEEWAY_SECS: u64 = 0;
 const KEY_FILE: &str = "dev-signing-key";
+/// The key chat-local makes; a shorter file is not one it wrote.
+const KEY_LEN: usize = 32;
+
+/// Why the signing key could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "{} is empty or damaged ({len} bytes, {KEY_LEN} expected): delete it to make a new key (sign-ins made with the old one end)",
+        .path.display()
+    )]
+    Damaged { path: PathBuf, len: usize },
+    #[error("cannot read or write {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
 
 pub struct DevAuth {
     encoding: EncodingKey,
@@ -52,6 +73,8 @@ pub enum Unauthorized {
     Missing,
     #[error("the token has expired")]
     Expired,
+    #[error("the token is not valid yet (nbf or iat in the future)")]
+    NotYetValid,
     #[error("the token's signature does not verify")]
     Signature,
     #[error("the token was not issued for this API (issuer or audience)")]
@@ -96,6 +119,10 @@ impl DevAuth {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // jsonwebtoken allows 60 s by default, and skips `nbf`.
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -103,21 +130,37 @@ impl DevAuth {
         }
     }
 
-    /// The signing key kept in `dir`, made on first use (readable by the owner only).
-    pub fn load_or_create(dir: &Path) -> std::io::Result<Self> {
+    /// The signing key kept in `dir`, made on first use (readable by the owner only). A key
+    /// file that is there but short is refused, not replaced: replacing it would silently end
+    /// every sign-in made with it.
+    pub fn load_or_create(dir: &Path) -> Result<Self, KeyError> {
         let path = dir.join(KEY_FILE);
+        let io = |source| KeyError::Io {
+            path: path.clone(),
+            source,
+        };
         match std::fs::read(&path) {
-            Ok(secret) if secret.len() >= 32 => return Ok(Self::from_secret(&secret)),
-            Ok(_) => {}
+            Ok(secret) if secret.len() >= KEY_LEN => return Ok(Self::from_secret(&secret)),
+            Ok(short) => {
+                return Err(KeyError::Damaged {
+                    path,
+                    len: short.len(),
+                });
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+            Err(e) => return Err(io(e)),
         }
-        let secret: [u8; 32] = rand::random();
+        let secret: [u8; KEY_LEN] = rand::random();
+        // Written aside and renamed into place: a crash mid-write leaves no short key behind.
+        let partial = dir.join(format!("{KEY_FILE}.partial"));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(&path)?.write_all(&secret)?;
+        let mut file = options.open(&partial).map_err(io)?;
+        file.write_all(&secret).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        std::fs::rename(&partial, &path).map_err(io)?;
         Ok(Self::from_secret(&secret))
     }
 
@@ -150,16 +193,30 @@ impl DevAuth {
             _ => value,
         };
         use jsonwebtoken::errors::ErrorKind;
-        jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => Unauthorized::Expired,
-                ErrorKind::InvalidSignature => Unauthorized::Signature,
-                ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
-                    Unauthorized::WrongIssuerOrAudience
+        let claims =
+            jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &self.validation)
+                .map(|data| data.claims)
+                .map_err(|e| match e.kind() {
+                    ErrorKind::ExpiredSignature => Unauthorized::Expired,
+                    ErrorKind::ImmatureSignature => Unauthorized::NotYetValid,
+                    ErrorKind::InvalidSignature => Unauthorized::Signature,
+                    ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
+                        Unauthorized::WrongIssuerOrAudience
+                    }
+                    _ => Unauthorized::Malformed,
+                })?;
+        // `iat`, which jsonwebtoken does not check: a token issued in the future is refused.
+        match claims.get("iat") {
+            None => {}
+            Some(iat) => {
+                let iat = iat.as_f64().ok_or(Unauthorized::Malformed)?;
+                let now = jsonwebtoken::get_current_timestamp();
+                if iat > (now + LEEWAY_SECS) as f64 {
+                    return Err(Unauthorized::NotYetValid);
                 }
-                _ => Unauthorized::Malformed,
-            })
+            }
+        }
+        Ok(claims)
     }
 }
 
@@ -194,6 +251,43 @@ mod tests {
     }
 
     #[test]
+    fn exp_nbf_and_iat_are_enforced_without_leeway() {
+        let auth = DevAuth::from_secret(&[7; 32]);
+        let now = jsonwebtoken::get_current_timestamp();
+        let token = |extra: Value| {
+            let mut claims = json!({"iss": ISSUER, "aud": AUDIENCE, "sub": "alice"});
+            claims
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let token =
+                jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &auth.encoding)
+                    .unwrap();
+            auth.verify(Some(&token))
+        };
+        assert!(token(json!({"exp": now + 60})).is_ok());
+        assert!(token(json!({"exp": now + 60, "nbf": now, "iat": now})).is_ok());
+        assert_eq!(token(json!({})), Err(Unauthorized::Malformed));
+        assert_eq!(token(json!({"exp": now - 1})), Err(Unauthorized::Expired));
+        assert_eq!(
+            token(json!({"exp": now + 60, "nbf": now + 2})),
+            Err(Unauthorized::NotYetValid)
+        );
+        assert_eq!(
+            token(json!({"exp": now + 60, "iat": now + 2})),
+            Err(Unauthorized::NotYetValid)
+        );
+        assert_eq!(
+            token(json!({"exp": now + 60, "iat": "yesterday"})),
+            Err(Unauthorized::Malformed)
+        );
+        assert_eq!(
+            token(json!({"exp": "tomorrow"})),
+            Err(Unauthorized::Malformed)
+        );
+    }
+
+    #[test]
     fn bad_sign_ins_are_refused() {
         let auth = DevAuth::from_secret(&[7; 32]);
         assert!(matches!(
@@ -220,5 +314,18 @@ mod tests {
         let (token, _) = first.issue(&login("alice", &[])).unwrap();
         let again = DevAuth::load_or_create(dir.path()).unwrap();
         assert!(again.verify(Some(&token)).is_ok());
+    }
+
+    #[test]
+    fn a_short_key_file_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(KEY_FILE);
+        for content in [&b""[..], b"0123456789"] {
+            std::fs::write(&path, content).unwrap();
+            let err = DevAuth::load_or_create(dir.path()).err().unwrap();
+            assert!(matches!(err, KeyError::Damaged { .. }), "{err}");
+            assert!(err.to_string().contains("dev-signing-key"), "{err}");
+            assert_eq!(std::fs::read(&path).unwrap(), content);
+        }
     }
 }

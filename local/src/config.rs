@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chat_core::domain::policy::ModerationPolicy;
 use clap::Parser;
@@ -37,6 +38,36 @@ pub struct LocalConfig {
     /// endpoint are chat-local's.
     #[arg(skip = EmulatorConfig::default())]
     pub emulator: EmulatorConfig,
+    /// How long the App HTTP API waits on a client (fixed; tests shorten them).
+    #[arg(skip = Timeouts::default())]
+    pub timeouts: Timeouts,
+}
+
+/// What a slow or silent client may cost: each bound holds a connection for a few seconds at
+/// most, so stalled clients cannot pile up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From the moment a connection is ready for a request (just accepted, or idle after a
+    /// response) until that request's headers are complete: also the keep-alive idle time.
+    pub header_read: Duration,
+    /// The longest pause between two pieces of a request body.
+    pub body_idle: Duration,
+    /// A whole request, body and handler, until its response starts: API Gateway's 30 s
+    /// integration timeout.
+    pub request: Duration,
+    /// The longest a response may wait on a client that does not read it.
+    pub response_stall: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            header_read: Duration::from_secs(5),
+            body_idle: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+            response_stall: Duration::from_secs(10),
+        }
+    }
 }
 
 impl LocalConfig {
@@ -50,6 +81,7 @@ impl LocalConfig {
             cors_allow_origin: "*".into(),
             default_policy: None,
             emulator: EmulatorConfig::default(),
+            timeouts: Timeouts::default(),
         }
     }
 }

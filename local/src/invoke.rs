@@ -3,15 +3,31 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chat_core::ivs::review::ReviewRequest;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::json;
 
+use crate::api::{BodyError, read_body};
 use crate::{App, REVIEW_FUNCTION};
+
+/// Lambda's payload limit for a synchronous invocation.
+const MAX_PAYLOAD: usize = 6 * 1024 * 1024;
+
+/// Lambda's error shape: the type in `x-amzn-errortype`, the message in the body.
+fn lambda_error(status: StatusCode, error_type: &'static str, message: String) -> Response {
+    let mut response = (
+        status,
+        axum::Json(json!({"Type": "User", "message": message})),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert("x-amzn-errortype", HeaderValue::from_static(error_type));
+    response
+}
 
 /// The function name as Invoke takes it: a name, or an ARN ending in it.
 fn names_review_function(name: &str) -> bool {
@@ -21,23 +37,35 @@ fn names_review_function(name: &str) -> bool {
 pub async fn invoke(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
-    payload: Bytes,
+    request: Request,
 ) -> Response {
     if !names_review_function(&name) {
-        let mut response = (
+        return lambda_error(
             StatusCode::NOT_FOUND,
-            axum::Json(json!({
-                "Type": "User",
-                "message": format!("Function not found: {name} (chat-local serves {REVIEW_FUNCTION})"),
-            })),
-        )
-            .into_response();
-        response.headers_mut().insert(
-            "x-amzn-errortype",
-            HeaderValue::from_static("ResourceNotFoundException"),
+            "ResourceNotFoundException",
+            format!("Function not found: {name} (chat-local serves {REVIEW_FUNCTION})"),
         );
-        return response;
     }
+    let (parts, body) = request.into_parts();
+    let payload = match read_body(&parts.headers, body, MAX_PAYLOAD, app.body_idle_timeout).await {
+        Ok(payload) => payload,
+        Err(BodyError::TooLarge { limit }) => {
+            return lambda_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestTooLargeException",
+                format!(
+                    "Request must be smaller than {limit} bytes for the InvokeFunction operation"
+                ),
+            );
+        }
+        Err(e) => {
+            return lambda_error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequestContentException",
+                e.to_string(),
+            );
+        }
+    };
     let (status_body, failed) = match serde_json::from_slice::<ReviewRequest>(&payload) {
         Ok(request) => {
             let event = LambdaEvent::new(request, Context::default());

@@ -13,14 +13,16 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod invoke;
+pub mod origin;
 pub mod page;
 pub mod routes;
+pub mod serve;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chat_core::store::{ChatStore, EmbeddedStore, StoreError};
+use chat_core::store::{ChatStore, EmbeddedStore};
 use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use tokio::sync::oneshot;
 
@@ -42,8 +44,11 @@ pub struct App {
     pub default_policy: chat_core::domain::policy::ModerationPolicy,
     /// Where the emulator listens (the page's WebSocket goes there).
     pub emulator_addr: SocketAddr,
+    /// The longest pause between two pieces of a request body.
+    pub body_idle_timeout: std::time::Duration,
 }
 
+/// Why chat-local did not start: each says what is wrong and with what.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot use the data directory {}: {source}", .dir.display())]
@@ -58,8 +63,32 @@ pub enum StartError {
     },
     #[error("the IVS Chat emulator did not start: {0}")]
     Emulator(#[from] ivschat_emulator::StartError),
-    #[error("the store did not open: {0}")]
-    Store(#[from] StoreError),
+    /// The store's file (its message names it and what to do).
+    #[error("{message}")]
+    Store { message: String, locked: bool },
+    #[error(transparent)]
+    SigningKey(#[from] auth::KeyError),
+}
+
+impl StartError {
+    /// What to try, when the cause is another process holding what chat-local needs.
+    pub fn hint(&self) -> Option<&'static str> {
+        let in_use = |e: &std::io::Error| e.kind() == std::io::ErrorKind::AddrInUse;
+        match self {
+            Self::Listen { source, .. }
+            | Self::Emulator(ivschat_emulator::StartError::Bind { source, .. })
+                if in_use(source) =>
+            {
+                Some(
+                    "Is another chat-local running? Pick other ports with --port and --emulator-port.",
+                )
+            }
+            Self::Store { locked: true, .. } => Some(
+                "Is another chat-local running on this data directory? Stop it, or pick another --data-dir.",
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// The running stack; [`RunningStack::shutdown`] stops it cleanly.
@@ -91,10 +120,15 @@ impl RunningStack {
             dir: dir.clone(),
             source,
         })?;
-        let auth = auth::DevAuth::load_or_create(&dir).map_err(|source| StartError::DataDir {
-            dir: dir.clone(),
-            source,
-        })?;
+        // The store first: its lock keeps a second chat-local off this data directory before
+        // it touches anything else (the signing key, the emulator's files).
+        let store =
+            EmbeddedStore::open_file(&dir.join("store")).map_err(|e| StartError::Store {
+                locked: e.is_locked(),
+                message: e.to_string(),
+            })?;
+        let store = ChatStore::new(store);
+        let auth = auth::DevAuth::load_or_create(&dir)?;
         // The app listens first: the emulator needs its address to invoke the review function.
         let wanted = SocketAddr::new(config.host, config.port);
         let listener = tokio::net::TcpListener::bind(wanted)
@@ -119,7 +153,6 @@ impl RunningStack {
         let review_handler_arn =
             format!("arn:aws:lambda:{region}:{account_id}:function:{REVIEW_FUNCTION}");
 
-        let store = ChatStore::new(EmbeddedStore::open(&dir.join("store"))?);
         let ivs = chat_core::ivs::client_for_endpoint(&http_url(emulator.addr), &region);
         // As the review function's `main` does: every table built before the first message.
         chat_moderation::warm_up();
@@ -144,20 +177,23 @@ impl RunningStack {
             default_policy,
             account_id,
             emulator_addr: emulator.addr,
+            body_idle_timeout: config.timeouts.body_idle,
         });
 
-        let router = api::router(app, &config.cors_allow_origin);
+        let page = origin::PageOrigin::new(app_addr, &config.cors_allow_origin);
+        let router = api::router(
+            app,
+            page,
+            &config.cors_allow_origin,
+            config.timeouts.request,
+        );
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-        });
+        let server = tokio::spawn(serve::serve(
+            listener,
+            router,
+            config.timeouts.clone(),
+            stopped,
+        ));
         Ok(Self {
             app_addr,
             emulator,

@@ -1,4 +1,4 @@
-use chat_local::{LocalConfig, RunningStack, StartError};
+use chat_local::{LocalConfig, RunningStack};
 use clap::Parser;
 use ivschat_emulator::EmulatorConfig;
 use ivschat_emulator::server::shutdown_signal;
@@ -23,14 +23,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let stack = match RunningStack::start(config).await {
         Ok(stack) => stack,
+        // One line that names what is wrong and what to do; a hint only when another process
+        // is the cause. Exit code 2: chat-local could not start on what it was given.
         Err(e) => {
             eprintln!("chat-local: {e}");
-            if matches!(e, StartError::Listen { .. } | StartError::Emulator(_)) {
-                eprintln!(
-                    "Is another chat-local running? Pick other ports with --port and --emulator-port."
-                );
+            if let Some(hint) = e.hint() {
+                eprintln!("{hint}");
             }
-            std::process::exit(1);
+            std::process::exit(2);
         }
     };
     print_banner(&stack);

@@ -1,13 +1,79 @@
 //! The embedded adapter: one redb file (ACID, crash-safe), the same items as in DynamoDB.
 //! For the local stack, where there is no AWS account.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{
+    Builder, Database, DatabaseError, ReadableDatabase, ReadableTable, StorageError as RedbError,
+    TableDefinition,
+};
 use serde_json::{Map, Value};
 
 use super::{Condition, Item, Page, Query, Store, StoreError, is_live, now_secs};
+
+/// The store's file in its directory.
+pub const FILE_NAME: &str = "store.redb";
+
+/// Why the store's file did not open: each says what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(
+        "{} is empty or damaged ({reason}): restore it from a backup or delete it to start over",
+        .path.display()
+    )]
+    Damaged { path: PathBuf, reason: String },
+    #[error("{} is open in another process", .path.display())]
+    Locked { path: PathBuf },
+    #[error("{} was written by an older redb (file format {version}): upgrade it, or delete it to start over", .path.display())]
+    OldFormat { path: PathBuf, version: u8 },
+    #[error("cannot open {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open {}: {reason}", .path.display())]
+    Other { path: PathBuf, reason: String },
+}
+
+impl From<OpenError> for StoreError {
+    fn from(err: OpenError) -> Self {
+        StoreError::Backend(err.to_string())
+    }
+}
+
+impl OpenError {
+    /// Whether another process holding the file is the cause (the one case where waiting for
+    /// it, or stopping it, helps).
+    pub fn is_locked(&self) -> bool {
+        matches!(self, Self::Locked { .. })
+    }
+
+    fn from_redb(path: &Path, err: DatabaseError) -> Self {
+        let path = path.to_owned();
+        match err {
+            DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch => {
+                Self::Locked { path }
+            }
+            DatabaseError::UpgradeRequired(version) => Self::OldFormat { path, version },
+            DatabaseError::Storage(RedbError::Corrupted(reason)) => Self::Damaged { path, reason },
+            // What redb reports for a file that is not a database at all.
+            DatabaseError::Storage(RedbError::Io(source))
+                if source.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                Self::Damaged {
+                    path,
+                    reason: source.to_string(),
+                }
+            }
+            DatabaseError::Storage(RedbError::Io(source)) => Self::Io { path, source },
+            other => Self::Other {
+                path,
+                reason: other.to_string(),
+            },
+        }
+    }
+}
 
 /// Key `(pk, sk)`, value: `{"expiresAt": n|null, "data": {...}}` as JSON.
 const ITEMS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("items");
@@ -44,11 +110,42 @@ fn decode(pk: &str, sk: &str, bytes: &[u8]) -> Result<Item, StoreError> {
 impl EmbeddedStore {
     /// Opens (or creates) `dir/store.redb`.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(backend)?;
-        let db = Database::create(dir.join("store.redb")).map_err(backend)?;
-        let txn = db.begin_write().map_err(backend)?;
-        txn.open_table(ITEMS).map_err(backend)?;
-        txn.commit().map_err(backend)?;
+        Ok(Self::open_file(dir)?)
+    }
+
+    /// Opens (or creates) `dir/store.redb`, saying why not if it cannot: a file that is there
+    /// but empty is refused (redb would make a new database of it, silently losing the data
+    /// it should hold), and every page is checked against its checksum first (a plain open
+    /// of a damaged file may panic).
+    pub fn open_file(dir: &Path) -> Result<Self, OpenError> {
+        let path = dir.join(FILE_NAME);
+        let io = |source| OpenError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() && meta.len() == 0 => {
+                return Err(OpenError::Damaged {
+                    path,
+                    reason: "it is empty".into(),
+                });
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(e)),
+        }
+        let db = Builder::new()
+            .set_check_integrity_on_open(true)
+            .create(&path)
+            .map_err(|e| OpenError::from_redb(&path, e))?;
+        let other = |e: &dyn std::fmt::Display| OpenError::Other {
+            path: path.clone(),
+            reason: e.to_string(),
+        };
+        let txn = db.begin_write().map_err(|e| other(&e))?;
+        txn.open_table(ITEMS).map_err(|e| other(&e))?;
+        txn.commit().map_err(|e| other(&e))?;
         Ok(Self { db: Arc::new(db) })
     }
 
@@ -181,5 +278,33 @@ impl Store for EmbeddedStore {
             Ok(Page { items, next })
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_damaged_and_locked_files_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, b"").unwrap();
+        let err = EmbeddedStore::open_file(dir.path()).err().unwrap();
+        assert!(matches!(err, OpenError::Damaged { .. }), "{err}");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "not reset");
+
+        std::fs::remove_file(&path).unwrap();
+        let open = EmbeddedStore::open_file(dir.path()).unwrap();
+        let err = EmbeddedStore::open_file(dir.path()).err().unwrap();
+        assert!(err.is_locked(), "{err}");
+        drop(open);
+
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[..8].copy_from_slice(&[0xA5; 8]);
+        std::fs::write(&path, &bytes).unwrap();
+        let err = EmbeddedStore::open_file(dir.path()).err().unwrap();
+        assert!(matches!(err, OpenError::Damaged { .. }), "{err}");
+        assert!(!err.is_locked());
     }
 }

@@ -699,9 +699,12 @@ async fn a_damaged_store_file_is_refused_without_a_panic() {
         // Otherwise the bytes were in no page in use: it started, and was stopped.
         (offset, ended.code.is_some())
     });
-    for offset in [0, 8192, 12288] {
+    // Which pages are in use depends on what the store holds; the header and the first
+    // pages always are.
+    for offset in [0, 8192] {
         assert!(refused.contains(&(offset, true)), "{offset}: {refused:?}");
     }
+    assert!(refused.iter().filter(|(_, r)| *r).count() >= 3, "{refused:?}");
     // A file that is not a store at all.
     std::fs::write(&file, b"not a database").unwrap();
     let ended = run_chat_local(dir.path(), &ANY_PORTS, PATIENCE);

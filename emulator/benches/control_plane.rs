@@ -13,48 +13,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
-use serde_json::{Value, json};
-use support::Emulator;
+use ivschat_emulator::testing::Client;
+use serde_json::json;
+use support::{Emulator, ok};
 
 const CLIENTS: usize = 32;
 const ROOMS: usize = 10_000;
-
-async fn connect(addr: &str) -> SendRequest<Full<Bytes>> {
-    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    stream.set_nodelay(true).expect("nodelay");
-    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("handshake");
-    tokio::spawn(conn);
-    sender
-}
-
-async fn call(sender: &mut SendRequest<Full<Bytes>>, addr: &str, op: &str, body: &Value) -> Value {
-    sender.ready().await.expect("connection ready");
-    let request = hyper::Request::post(format!("/{op}"))
-        .header("host", addr)
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))
-        .expect("request");
-    let response = sender.send_request(request).await.expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    assert!(
-        status.is_success(),
-        "{op}: {status} {}",
-        String::from_utf8_lossy(&bytes)
-    );
-    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -71,7 +35,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(5);
     let emu = Emulator::spawn(&["--max-rooms", "100000"]);
-    let addr = emu.addr.clone();
+    let addr = emu.addr;
     let rss_empty = emu.rss_kib();
     rt.block_on(async move {
         // Seed 10,000 rooms (names spread over 100 values so filters have work to do).
@@ -79,13 +43,12 @@ fn main() {
         let mut arns = Vec::with_capacity(ROOMS);
         let mut seeders = Vec::new();
         for worker in 0..8 {
-            let addr = addr.clone();
             seeders.push(tokio::spawn(async move {
-                let mut sender = connect(&addr).await;
+                let api = Client::new(addr);
                 let mut out = Vec::new();
                 for i in (worker..ROOMS).step_by(8) {
                     let body = json!({"name": format!("room-{}", i % 100), "tags": {"n": i.to_string()}});
-                    let room = call(&mut sender, &addr, "CreateRoom", &body).await;
+                    let room = ok(&api, "CreateRoom", &body).await;
                     out.push(room["arn"].as_str().expect("arn").to_owned());
                 }
                 out
@@ -103,15 +66,15 @@ fn main() {
         let count = Arc::new(AtomicU64::new(0));
         let mut clients = Vec::new();
         for c in 0..CLIENTS {
-            let (addr, arns, done, count) = (addr.clone(), arns.clone(), done.clone(), count.clone());
+            let (arns, done, count) = (arns.clone(), done.clone(), count.clone());
             clients.push(tokio::spawn(async move {
-                let mut sender = connect(&addr).await;
+                let api = Client::new(addr);
                 let mut i = c * 97;
                 let mut latencies = Vec::new();
                 while !done.load(Ordering::Relaxed) {
                     let body = json!({"identifier": arns[i % arns.len()]});
                     let t = Instant::now();
-                    call(&mut sender, &addr, "GetRoom", &body).await;
+                    ok(&api, "GetRoom", &body).await;
                     latencies.push(t.elapsed());
                     count.fetch_add(1, Ordering::Relaxed);
                     i += 1;
@@ -131,7 +94,7 @@ fn main() {
         let rps = count.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64();
 
         // ListRooms pages: walk every page of 50 (200 pages), then filtered first pages.
-        let mut sender = connect(&addr).await;
+        let api = Client::new(addr);
         let mut pages = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -140,7 +103,7 @@ fn main() {
                 body["nextToken"] = json!(t);
             }
             let t = Instant::now();
-            let page = call(&mut sender, &addr, "ListRooms", &body).await;
+            let page = ok(&api, "ListRooms", &body).await;
             pages.push(t.elapsed());
             token = page["nextToken"].as_str().map(str::to_owned);
             if token.is_none() {
@@ -152,7 +115,7 @@ fn main() {
         for i in 0..200 {
             let body = json!({"name": format!("room-{}", i % 100), "maxResults": 50});
             let t = Instant::now();
-            let page = call(&mut sender, &addr, "ListRooms", &body).await;
+            let page = ok(&api, "ListRooms", &body).await;
             filtered.push(t.elapsed());
             // 100 rooms carry each name: a full first page, and more to come.
             assert_eq!(page["rooms"].as_array().map(Vec::len), Some(50));

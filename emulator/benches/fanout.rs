@@ -11,79 +11,21 @@
 
 mod support;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
+use ivschat_emulator::testing::Client;
 use serde_json::json;
-use support::Emulator;
+use support::{Emulator, Ws, join, ok};
 use tokio::io::AsyncReadExt;
-use tokio::net::TcpStream;
 use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const RATE: u64 = 100;
-
-/// One keep-alive connection for the set-up calls (CreateRoom, CreateChatToken).
-mod control_plane {
-    use http_body_util::{BodyExt, Full};
-    use hyper::body::Bytes;
-    use hyper_util::rt::TokioIo;
-    use serde_json::Value;
-    use tokio::sync::Mutex;
-
-    pub struct Client(Mutex<Option<hyper::client::conn::http1::SendRequest<Full<Bytes>>>>);
-
-    impl Client {
-        pub fn new() -> Self {
-            Self(Mutex::new(None))
-        }
-
-        pub async fn post(&self, addr: &str, op: &str, body: Value) -> Value {
-            let mut guard = self.0.lock().await;
-            if guard.is_none() {
-                let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-                let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                    .await
-                    .expect("handshake");
-                tokio::spawn(conn);
-                *guard = Some(sender);
-            }
-            let sender = guard.as_mut().expect("connected");
-            sender.ready().await.expect("ready");
-            let request = hyper::Request::post(format!("/{op}"))
-                .header("host", addr)
-                .body(Full::new(Bytes::from(body.to_string())))
-                .expect("request");
-            let response = sender.send_request(request).await.expect("response");
-            let bytes = response
-                .into_body()
-                .collect()
-                .await
-                .expect("body")
-                .to_bytes();
-            serde_json::from_slice(&bytes).expect("json")
-        }
-    }
-}
-
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
-
-async fn connect(addr: &str, token: &str) -> Ws {
-    let mut request = format!("ws://{addr}")
-        .into_client_request()
-        .expect("request");
-    request
-        .headers_mut()
-        .insert("sec-websocket-protocol", token.parse().expect("header"));
-    let (ws, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("handshake");
-    ws
-}
 
 fn now_micros() -> u64 {
     SystemTime::now()
@@ -119,8 +61,8 @@ fn scan_markers(bytes: &[u8]) -> (Vec<u64>, usize) {
 }
 
 /// Sends `RATE` messages a second for `secs` seconds; answers (sent, refused with an ERROR).
-async fn send_at_rate(addr: &str, token: &str, secs: u64) -> (u64, u64) {
-    let mut sender = connect(addr, token).await;
+async fn send_at_rate(addr: SocketAddr, token: &str, secs: u64) -> (u64, u64) {
+    let mut sender = join(addr, token).await;
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -166,15 +108,15 @@ struct Round {
 }
 
 async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
-    let http = control_plane::Client::new();
-    let addr = emu.addr.clone();
-    let room = http
-        .post(
-            &addr,
-            "CreateRoom",
-            json!({"maximumMessageRatePerSecond": RATE}),
-        )
-        .await;
+    let addr = emu.addr;
+    // One keep-alive connection for the set-up calls (CreateRoom, CreateChatToken).
+    let http = Client::new(addr);
+    let room = ok(
+        &http,
+        "CreateRoom",
+        &json!({"maximumMessageRatePerSecond": RATE}),
+    )
+    .await;
     let arn = room["arn"].as_str().expect("arn").to_owned();
     let mut tokens = Vec::with_capacity(clients + 1);
     for i in 0..=clients {
@@ -183,13 +125,12 @@ async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
         } else {
             json!([])
         };
-        let t = http
-            .post(
-                &addr,
-                "CreateChatToken",
-                json!({"roomIdentifier": arn, "userId": format!("u{i}"), "capabilities": caps}),
-            )
-            .await;
+        let t = ok(
+            &http,
+            "CreateChatToken",
+            &json!({"roomIdentifier": arn, "userId": format!("u{i}"), "capabilities": caps}),
+        )
+        .await;
         tokens.push(t["token"].as_str().expect("token").to_owned());
     }
 
@@ -197,7 +138,7 @@ async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
     // Connect the receivers, 200 handshakes at a time.
     let mut receivers: Vec<Ws> = Vec::with_capacity(clients);
     for chunk in tokens[1..].chunks(200) {
-        let handshakes = chunk.iter().map(|t| connect(&addr, t));
+        let handshakes = chunk.iter().map(|t| join(addr, t));
         receivers.extend(futures_util::future::join_all(handshakes).await);
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -252,13 +193,13 @@ async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
     let cpu_before = emu.cpu_ticks();
     let started = Instant::now();
     let first_send = now_micros();
-    let (sender_addr, sender_token) = (addr.clone(), tokens[0].clone());
+    let sender_token = tokens[0].clone();
     let sending = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
-        rt.block_on(send_at_rate(&sender_addr, &sender_token, secs))
+        rt.block_on(send_at_rate(addr, &sender_token, secs))
     });
     let (sent, rejected) = tokio::task::spawn_blocking(move || sending.join().expect("sender"))
         .await

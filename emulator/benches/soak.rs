@@ -12,18 +12,13 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use ivschat_emulator::testing::Client;
-use serde_json::{Value, json};
-use support::Emulator;
+use serde_json::json;
+use support::{Emulator, Ws, join, ok};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Clients per room, and messages each sends per cycle.
 const CLIENTS_PER_ROOM: usize = 3;
@@ -34,29 +29,6 @@ fn env_usize(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-async fn ok(api: &Client, op: &str, body: Value) -> Value {
-    let resp = api.post(op, &body).await;
-    assert!(resp.status < 300, "{op}: {} {}", resp.status, resp.text());
-    if resp.body.is_empty() {
-        Value::Null
-    } else {
-        resp.json()
-    }
-}
-
-async fn join(addr: SocketAddr, token: &str) -> Ws {
-    let mut request = format!("ws://{addr}")
-        .into_client_request()
-        .expect("request");
-    request
-        .headers_mut()
-        .insert("sec-websocket-protocol", token.parse().expect("header"));
-    tokio_tungstenite::connect_async(request)
-        .await
-        .expect("handshake")
-        .0
 }
 
 /// Sends and waits for its own echo, reading past everything else.
@@ -90,7 +62,7 @@ async fn main() {
     let rooms_per_cycle = env_usize("SOAK_ROOMS", 20);
     let logs = tempfile::tempdir().expect("a log dir");
     let emulator = Emulator::spawn(&["--log-dir", logs.path().to_str().expect("utf-8")]);
-    let addr = emulator.socket_addr();
+    let addr = emulator.addr;
     let api = Client::new(addr);
 
     println!(
@@ -107,7 +79,7 @@ async fn main() {
         let config = ok(
             &api,
             "CreateLoggingConfiguration",
-            json!({"destinationConfiguration": destination}),
+            &json!({"destinationConfiguration": destination}),
         )
         .await;
         logging.push(config["arn"].clone());
@@ -125,7 +97,7 @@ async fn main() {
             let room = ok(
                 &api,
                 "CreateRoom",
-                json!({"loggingConfigurationIdentifiers": logging, "maximumMessageRatePerSecond": 100}),
+                &json!({"loggingConfigurationIdentifiers": logging, "maximumMessageRatePerSecond": 100}),
             )
             .await;
             let arn = room["arn"].as_str().expect("arn").to_owned();
@@ -133,7 +105,7 @@ async fn main() {
                 let token = ok(
                     &api,
                     "CreateChatToken",
-                    json!({"roomIdentifier": arn, "userId": format!("user{n}"), "capabilities": ["SEND_MESSAGE"]}),
+                    &json!({"roomIdentifier": arn, "userId": format!("user{n}"), "capabilities": ["SEND_MESSAGE"]}),
                 )
                 .await;
                 let ws = join(addr, token["token"].as_str().expect("token")).await;
@@ -152,14 +124,14 @@ async fn main() {
             ok(
                 &api,
                 "SendEvent",
-                json!({"roomIdentifier": arn, "eventName": "app:tick"}),
+                &json!({"roomIdentifier": arn, "eventName": "app:tick"}),
             )
             .await;
             // One user per room is disconnected by a moderator; the others leave by themselves.
             ok(
                 &api,
                 "DisconnectUser",
-                json!({"roomIdentifier": arn, "userId": "user0"}),
+                &json!({"roomIdentifier": arn, "userId": "user0"}),
             )
             .await;
             disconnects += 1;
@@ -170,7 +142,7 @@ async fn main() {
             }
         }
         for arn in previous.drain(..) {
-            ok(&api, "DeleteRoom", json!({"identifier": arn})).await;
+            ok(&api, "DeleteRoom", &json!({"identifier": arn})).await;
         }
         previous = rooms;
         if cycle % 10 == 0 {
@@ -178,7 +150,7 @@ async fn main() {
         }
     }
     for arn in previous.drain(..) {
-        ok(&api, "DeleteRoom", json!({"identifier": arn})).await;
+        ok(&api, "DeleteRoom", &json!({"identifier": arn})).await;
     }
     report("churn done", &emulator, start);
     // Idle log files close after a few seconds; connections are gone.

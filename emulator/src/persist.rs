@@ -4,7 +4,7 @@
 //! either the state before a change or the state after it. Without a data dir, nothing is
 //! written and the state lives in memory only.
 //!
-//! A state file that cannot be read is refused ([`PersistError::BadFile`]), never reset: an
+//! A state file that cannot be read is refused ([`BadStateFile`]), never reset: an
 //! empty file is refused before redb would initialise it, and a damaged one (redb panics on
 //! some damage rather than returning an error) is opened and read on a thread of its own, its
 //! panic caught and kept quiet.
@@ -32,15 +32,22 @@ const STATE_FILE: &str = "state.redb";
 /// The thread the state file is opened on: its panics are caught, and not printed.
 const OPEN_THREAD: &str = "ivschat-state-open";
 
+/// The state file exists but cannot be used: the operator must restore or remove it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the state file {} cannot be used ({problem}): restore it from a backup, or remove it to \
+     start with an empty state",
+    path.display()
+)]
+pub struct BadStateFile {
+    pub path: PathBuf,
+    pub problem: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PersistError {
-    /// The state file exists but cannot be used: the operator must restore or remove it.
-    #[error(
-        "the state file {} cannot be used ({problem}): restore it from a backup, or remove it \
-         to start with an empty state",
-        path.display()
-    )]
-    BadFile { path: PathBuf, problem: String },
+    #[error(transparent)]
+    BadFile(BadStateFile),
     #[error("the state file {} is open in another process: stop that one first", path.display())]
     InUse { path: PathBuf },
     #[error("persistence: {0}")]
@@ -85,9 +92,11 @@ impl Persistence {
     pub fn open(dir: &Path) -> Result<(Self, Loaded), PersistError> {
         std::fs::create_dir_all(dir).map_err(fail)?;
         let path = dir.join(STATE_FILE);
-        let bad = |problem: String| PersistError::BadFile {
-            path: path.clone(),
-            problem,
+        let bad = |problem: String| {
+            PersistError::BadFile(BadStateFile {
+                path: path.clone(),
+                problem,
+            })
         };
         // redb would take an empty file for a new database: everything in it would be lost.
         if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == 0) {

@@ -8,7 +8,6 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +29,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::EmulatorConfig;
+pub use crate::persist::BadStateFile;
 use crate::persist::PersistError;
 use crate::service::ChatService;
 use crate::wire::sigv4::SignatureVerifier;
@@ -44,12 +44,8 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 pub enum StartError {
     /// The state file under `--data-dir` is damaged or empty: it must be restored or removed
     /// (nothing was changed). The binary exits 2 on it.
-    #[error(
-        "the state file {} cannot be used ({problem}): restore it from a backup, or remove it \
-         to start with an empty state",
-        path.display()
-    )]
-    StateFile { path: PathBuf, problem: String },
+    #[error(transparent)]
+    StateFile(BadStateFile),
     #[error(transparent)]
     State(PersistError),
     #[error("cannot listen on {addr}: {source}")]
@@ -59,7 +55,7 @@ pub enum StartError {
 impl From<PersistError> for StartError {
     fn from(err: PersistError) -> Self {
         match err {
-            PersistError::BadFile { path, problem } => Self::StateFile { path, problem },
+            PersistError::BadFile(bad) => Self::StateFile(bad),
             err => Self::State(err),
         }
     }

@@ -47,46 +47,16 @@ pub async fn raw_with_headers(
     headers: &[(&str, &str)],
     body: &str,
 ) -> RawResponse {
-    let stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("the server is listening");
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("an HTTP/1.1 connection");
-    tokio::spawn(conn);
-    let mut request = hyper::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr.to_string());
-    if !headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-    {
-        request = request.header("content-type", "application/json");
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let request = request
-        .body(Full::new(Bytes::from(body.to_owned())))
-        .expect("a valid request");
-    let response = sender
-        .send_request(request)
-        .await
-        .expect("the server answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("the whole body")
-        .to_bytes();
-    RawResponse {
-        status,
+    let mut sender = connect(addr).await;
+    send(
+        &mut sender,
+        addr,
+        method,
+        path,
         headers,
-        body,
-    }
+        Bytes::from(body.to_owned()),
+    )
+    .await
 }
 
 /// One keep-alive HTTP/1.1 connection for many requests (reopened if the server closed it),
@@ -129,30 +99,50 @@ impl Client {
             *guard = Some(connect(self.addr).await);
         }
         let sender = guard.as_mut().expect("connected above");
-        let request = hyper::Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", self.addr.to_string())
-            .header("content-type", "application/json")
-            .body(Full::new(body))
-            .expect("a valid request");
-        let response = sender
-            .send_request(request)
-            .await
-            .expect("the server answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("the whole body")
-            .to_bytes();
-        RawResponse {
-            status,
-            headers,
-            body,
-        }
+        send(sender, self.addr, method, path, &[], body).await
+    }
+}
+
+/// Sends one request on `sender` and reads the whole answer (`content-type: application/json`
+/// unless `headers` name another).
+async fn send(
+    sender: &mut SendRequest<Full<Bytes>>,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Bytes,
+) -> RawResponse {
+    let mut request = hyper::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr.to_string());
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+    {
+        request = request.header("content-type", "application/json");
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(Full::new(body)).expect("a valid request");
+    let response = sender
+        .send_request(request)
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("the whole body")
+        .to_bytes();
+    RawResponse {
+        status,
+        headers,
+        body,
     }
 }
 

@@ -4,7 +4,6 @@
 mod common;
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
 
 use aws_sdk_ivschat::types::{
     CloudWatchLogsDestinationConfiguration, DestinationConfiguration,
@@ -12,22 +11,6 @@ use aws_sdk_ivschat::types::{
 };
 use common::*;
 use serde_json::Value;
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                out.extend(files_under(&path));
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn records(text: &str) -> Vec<Value> {
     text.lines()

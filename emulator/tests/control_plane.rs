@@ -4,7 +4,9 @@ mod common;
 
 use std::collections::HashSet;
 
+use aws_sdk_ivschat::Client;
 use aws_sdk_ivschat::error::ProvideErrorMetadata;
+use aws_sdk_ivschat::operation::create_logging_configuration::builders::CreateLoggingConfigurationFluentBuilder;
 use aws_sdk_ivschat::types::{
     ChatTokenCapability, CloudWatchLogsDestinationConfiguration, DestinationConfiguration,
     FallbackResult, FirehoseDestinationConfiguration, LoggingConfigurationState,
@@ -12,13 +14,33 @@ use aws_sdk_ivschat::types::{
 };
 use common::*;
 
-fn s3(bucket: &str) -> DestinationConfiguration {
-    DestinationConfiguration::S3(
-        S3DestinationConfiguration::builder()
-            .bucket_name(bucket)
-            .build()
-            .unwrap(),
-    )
+/// The service error of a request that must fail (`.send()` of any operation's builder).
+macro_rules! service_error {
+    ($request:expr) => {
+        $request.send().await.unwrap_err().into_service_error()
+    };
+}
+
+/// A CreateLoggingConfiguration request with an S3 destination.
+fn s3_logging_configuration(ivs: &Client, bucket: &str) -> CreateLoggingConfigurationFluentBuilder {
+    ivs.create_logging_configuration()
+        .destination_configuration(DestinationConfiguration::S3(
+            S3DestinationConfiguration::builder()
+                .bucket_name(bucket)
+                .build()
+                .unwrap(),
+        ))
+}
+
+/// The tag keys ListTagsForResource answers for a resource.
+async fn tag_keys(ivs: &Client, arn: &str) -> HashSet<String> {
+    let listed = ivs
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    listed.tags().keys().cloned().collect()
 }
 
 fn is_alnum_id(id: &str) -> bool {
@@ -101,21 +123,9 @@ async fn create_get_update_delete_room() {
         .send()
         .await
         .unwrap();
-    let err = ivs
-        .get_room()
-        .identifier(room_arn(&id))
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error!(ivs.get_room().identifier(room_arn(&id)));
     assert!(err.is_resource_not_found_exception(), "{err:?}");
-    let err = ivs
-        .delete_room()
-        .identifier(room_arn(&id))
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error!(ivs.delete_room().identifier(room_arn(&id)));
     assert!(err.is_resource_not_found_exception(), "{err:?}");
     emu.shutdown().await.unwrap();
 }
@@ -136,13 +146,7 @@ async fn rooms_of_another_account_or_region_do_not_exist() {
         format!("arn:aws:ivschat:eu-west-1:{ACCOUNT}:room/{id}"),
         format!("arn:aws:ivschat:{REGION}:999999999999:room/{id}"),
     ] {
-        let err = ivs
-            .get_room()
-            .identifier(arn)
-            .send()
-            .await
-            .unwrap_err()
-            .into_service_error();
+        let err = service_error!(ivs.get_room().identifier(arn));
         let aws_sdk_ivschat::operation::get_room::GetRoomError::ResourceNotFoundException(e) = err
         else {
             panic!("expected not found, got {err:?}");
@@ -157,9 +161,7 @@ async fn rooms_of_another_account_or_region_do_not_exist() {
 async fn list_rooms_filters_orders_and_paginates() {
     let emu = start().await;
     let ivs = client(&emu.endpoint());
-    let logging = ivs
-        .create_logging_configuration()
-        .destination_configuration(s3("chat-logs"))
+    let logging = s3_logging_configuration(&ivs, "chat-logs")
         .send()
         .await
         .unwrap();
@@ -256,8 +258,7 @@ async fn next_tokens_are_opaque_and_checked() {
     let ivs = client(&emu.endpoint());
     for _ in 0..3 {
         ivs.create_room().send().await.unwrap();
-        ivs.create_logging_configuration()
-            .destination_configuration(s3("bucket"))
+        s3_logging_configuration(&ivs, "bucket")
             .send()
             .await
             .unwrap();
@@ -278,13 +279,7 @@ async fn next_tokens_are_opaque_and_checked() {
         assert_eq!(err.code(), Some("ValidationException"), "{bad}");
     }
     // A ListRooms token is not a ListLoggingConfigurations token.
-    let err = ivs
-        .list_logging_configurations()
-        .next_token(&rooms_token)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error!(ivs.list_logging_configurations().next_token(&rooms_token));
     let aws_sdk_ivschat::operation::list_logging_configurations::ListLoggingConfigurationsError::ValidationException(e) = err else {
         panic!("expected validation error, got {err:?}");
     };
@@ -366,13 +361,7 @@ async fn logging_configurations_lifecycle() {
         room.logging_configuration_identifiers(),
         std::slice::from_ref(&arn)
     );
-    let err = ivs
-        .delete_logging_configuration()
-        .identifier(&arn)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error!(ivs.delete_logging_configuration().identifier(&arn));
     assert!(err.is_conflict_exception(), "{err:?}");
 
     // UpdateRoom replaces the list; then the configuration can go.
@@ -389,22 +378,10 @@ async fn logging_configurations_lifecycle() {
         .send()
         .await
         .unwrap();
-    let err = ivs
-        .get_logging_configuration()
-        .identifier(&arn)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error!(ivs.get_logging_configuration().identifier(&arn));
     assert!(err.is_resource_not_found_exception(), "{err:?}");
     // A room cannot name a configuration that does not exist.
-    let err = ivs
-        .create_room()
-        .logging_configuration_identifiers(&arn)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error!(ivs.create_room().logging_configuration_identifiers(&arn));
     assert!(err.is_resource_not_found_exception(), "{err:?}");
     emu.shutdown().await.unwrap();
 }
@@ -415,10 +392,8 @@ async fn list_logging_configurations_paginates() {
     let ivs = client(&emu.endpoint());
     let mut created = Vec::new();
     for i in 0..5 {
-        let c = ivs
-            .create_logging_configuration()
+        let c = s3_logging_configuration(&ivs, "bucket-name")
             .name(format!("c{i}"))
-            .destination_configuration(s3("bucket-name"))
             .send()
             .await
             .unwrap();
@@ -445,14 +420,10 @@ async fn list_logging_configurations_paginates() {
 
 /// Creates `quota` logging configurations, then one more; that one's error.
 async fn exceed_logging_quota(
-    ivs: &aws_sdk_ivschat::Client,
+    ivs: &Client,
     quota: usize,
 ) -> aws_sdk_ivschat::operation::create_logging_configuration::CreateLoggingConfigurationError {
-    let create = || {
-        ivs.create_logging_configuration()
-            .destination_configuration(s3("bucket"))
-            .send()
-    };
+    let create = || s3_logging_configuration(ivs, "bucket").send();
     for _ in 0..quota {
         create().await.unwrap();
     }
@@ -487,9 +458,7 @@ async fn tags_on_rooms_and_logging_configurations() {
     let emu = start().await;
     let ivs = client(&emu.endpoint());
     let room = ivs.create_room().tags("a", "1").send().await.unwrap();
-    let config = ivs
-        .create_logging_configuration()
-        .destination_configuration(s3("bucket"))
+    let config = s3_logging_configuration(&ivs, "bucket")
         .send()
         .await
         .unwrap();
@@ -501,13 +470,7 @@ async fn tags_on_rooms_and_logging_configurations() {
             .send()
             .await
             .unwrap();
-        let tags = ivs
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .send()
-            .await
-            .unwrap();
-        let keys: HashSet<&str> = tags.tags().keys().map(String::as_str).collect();
+        let keys = tag_keys(&ivs, arn).await;
         assert!(keys.contains("b") && keys.contains("c"), "{keys:?}");
         ivs.untag_resource()
             .resource_arn(arn)
@@ -516,13 +479,8 @@ async fn tags_on_rooms_and_logging_configurations() {
             .send()
             .await
             .unwrap();
-        let tags = ivs
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .send()
-            .await
-            .unwrap();
-        assert!(!tags.tags().contains_key("b") && !tags.tags().contains_key("c"));
+        let keys = tag_keys(&ivs, arn).await;
+        assert!(!keys.contains("b") && !keys.contains("c"), "{keys:?}");
     }
     // Tagging does not count as a change to the room.
     let after = ivs
@@ -538,13 +496,7 @@ async fn tags_on_rooms_and_logging_configurations() {
     );
 
     let missing = room_arn("AAAAAAAAAAAA");
-    let err = ivs
-        .list_tags_for_resource()
-        .resource_arn(&missing)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error!(ivs.list_tags_for_resource().resource_arn(&missing));
     assert!(err.is_resource_not_found_exception(), "{err:?}");
 
     // At most 50 tags on a resource, counting those it has.
@@ -615,14 +567,11 @@ async fn chat_tokens() {
     let default_minutes = (default_claims.session_expires.unix_nanos() - now) as f64 / 60e9;
     assert!((59.0..60.1).contains(&default_minutes), "{default_minutes}");
 
-    let err = ivs
-        .create_chat_token()
-        .room_identifier(room_arn("AAAAAAAAAAAA"))
-        .user_id("u")
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error!(
+        ivs.create_chat_token()
+            .room_identifier(room_arn("AAAAAAAAAAAA"))
+            .user_id("u")
+    );
     assert!(err.is_resource_not_found_exception(), "{err:?}");
     emu.shutdown().await.unwrap();
 }

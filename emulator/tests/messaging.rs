@@ -15,20 +15,10 @@ use serde_json::json;
 const ALL: &[&str] = &["SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER"];
 const SEND: &[&str] = &["SEND_MESSAGE"];
 
-async fn room(ivs: &Client) -> String {
-    ivs.create_room()
-        .send()
-        .await
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_owned()
-}
-
 async fn setup() -> (RunningEmulator, Client, String) {
     let emu = start().await;
     let ivs = client(&emu.endpoint());
-    let arn = room(&ivs).await;
+    let arn = new_room(&ivs).await;
     (emu, ivs, arn)
 }
 
@@ -49,7 +39,7 @@ async fn tokens_are_single_use_and_checked_at_the_handshake() {
     forged.replace_range(30..31, if &forged[30..31] == "a" { "b" } else { "a" });
     assert_eq!(ws_refused_status(emu.addr, &forged).await, 401);
     // A token for a room deleted since.
-    let other = room(&ivs).await;
+    let other = new_room(&ivs).await;
     let t = token(&ivs, &other, "carol", SEND).await;
     ivs.delete_room().identifier(&other).send().await.unwrap();
     assert_eq!(ws_refused_status(emu.addr, &t).await, 404);
@@ -64,7 +54,7 @@ async fn expired_tokens_get_no_session() {
     })
     .await;
     let ivs = client(&emu.endpoint());
-    let arn = room(&ivs).await;
+    let arn = new_room(&ivs).await;
     let t = token(&ivs, &arn, "alice", SEND).await;
     assert_eq!(ws_refused_status(emu.addr, &t).await, 401);
     emu.shutdown().await.unwrap();
@@ -372,7 +362,7 @@ async fn sessions_expire_with_error_401_then_close() {
     })
     .await;
     let ivs = client(&emu.endpoint());
-    let arn = room(&ivs).await;
+    let arn = new_room(&ivs).await;
     let t = ivs
         .create_chat_token()
         .room_identifier(&arn)

@@ -59,19 +59,15 @@ async fn reviewed_emulator() -> (ivschat_emulator::RunningEmulator, Seen) {
 }
 
 async fn reviewed_room(ivs: &aws_sdk_ivschat::Client, fallback: &str) -> String {
-    ivs.create_room()
-        .message_review_handler(
+    created_room_arn(
+        ivs.create_room().message_review_handler(
             aws_sdk_ivschat::types::MessageReviewHandler::builder()
                 .uri(REVIEW_LAMBDA)
                 .fallback_result(fallback.into())
                 .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_owned()
+        ),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -193,14 +189,7 @@ async fn review_never_blocks_other_rooms_or_senders() {
     let (emu, _seen) = reviewed_emulator().await;
     let ivs = client(&emu.endpoint());
     let reviewed = reviewed_room(&ivs, "ALLOW").await;
-    let plain = ivs
-        .create_room()
-        .send()
-        .await
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_owned();
+    let plain = new_room(&ivs).await;
     let mut slow_sender = ws_connect(
         emu.addr,
         &token(&ivs, &reviewed, "slow", &["SEND_MESSAGE"]).await,

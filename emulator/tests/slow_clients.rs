@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use futures_util::{SinkExt, StreamExt};
+use ivschat_emulator::RunningEmulator;
 use ivschat_emulator::testing::Client;
 use serde_json::{Value, json};
+use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -50,7 +52,7 @@ async fn flood(api: &Client, room_arn: &str, count: usize) {
 }
 
 /// Everything a reading client receives, until its connection ends.
-fn collect(mut ws: Ws) -> tokio::task::JoinHandle<Vec<Value>> {
+fn collect(mut ws: Ws) -> JoinHandle<Vec<Value>> {
     tokio::spawn(async move {
         let mut frames = Vec::new();
         while let Ok(Some(Ok(message))) =
@@ -64,31 +66,56 @@ fn collect(mut ws: Ws) -> tokio::task::JoinHandle<Vec<Value>> {
     })
 }
 
-#[tokio::test]
-async fn disconnect_user_closes_a_client_that_never_reads_within_a_second() {
+/// An emulator with the given write timeout, its SDK and raw HTTP clients, and one room's ARN.
+async fn emulator_with_a_room(
+    ws_write_timeout_ms: u64,
+) -> (RunningEmulator, aws_sdk_ivschat::Client, Client, String) {
     let emu = start_with(ivschat_emulator::EmulatorConfig {
-        // Long, so that only the disconnect can close the slow client here.
-        ws_write_timeout_ms: 60_000,
+        ws_write_timeout_ms,
         ..test_config()
     })
     .await;
     let ivs = client(&emu.endpoint());
     let api = Client::new(emu.addr);
-    let room = ivs.create_room().send().await.unwrap();
-    let arn = room.arn().unwrap();
+    let arn = new_room(&ivs).await;
+    (emu, ivs, api, arn)
+}
+
+/// Waits until one connection is left; fails with `still_there` after `limit`.
+async fn wait_for_one_connection(api: &Client, limit: Duration, still_there: &str) {
+    let asked = Instant::now();
+    while connections(api).await != 1 {
+        assert!(asked.elapsed() < limit, "{still_there}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Stops the emulator once the last deliveries have had time to arrive, and answers what the
+/// reading client received.
+async fn stop_and_collect(emu: RunningEmulator, reader: JoinHandle<Vec<Value>>) -> Vec<Value> {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    emu.shutdown().await.unwrap();
+    reader.await.unwrap()
+}
+
+#[tokio::test]
+async fn disconnect_user_closes_a_client_that_never_reads_within_a_second() {
+    // Long, so that only the disconnect can close the slow client here.
+    let (emu, ivs, api, arn) = emulator_with_a_room(60_000).await;
     let mut slow = never_reading(
         emu.addr,
-        &token(&ivs, arn, "mallory", &["SEND_MESSAGE"]).await,
+        &token(&ivs, &arn, "mallory", &["SEND_MESSAGE"]).await,
     )
     .await;
-    let bob = ws_connect(emu.addr, &token(&ivs, arn, "bob", &[]).await)
-        .await
-        .unwrap();
-    let bob = collect(bob);
+    let bob = collect(
+        ws_connect(emu.addr, &token(&ivs, &arn, "bob", &[]).await)
+            .await
+            .unwrap(),
+    );
     assert_eq!(connections(&api).await, 2);
 
     // Past the room's broadcast buffer (1024) and every socket buffer on the way.
-    flood(&api, arn, 3000).await;
+    flood(&api, &arn, 3000).await;
     assert_eq!(
         connections(&api).await,
         2,
@@ -101,14 +128,12 @@ async fn disconnect_user_closes_a_client_that_never_reads_within_a_second() {
         )
         .await;
     assert_eq!(resp.status, 200);
-    let asked = Instant::now();
-    while connections(&api).await != 1 {
-        assert!(
-            asked.elapsed() < Duration::from_secs(1),
-            "the slow client is still connected"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_for_one_connection(
+        &api,
+        Duration::from_secs(1),
+        "the slow client is still connected",
+    )
+    .await;
 
     // Whatever it sends now reaches nobody.
     let _ = slow
@@ -125,9 +150,7 @@ async fn disconnect_user_closes_a_client_that_never_reads_within_a_second() {
     .await;
     assert!(ended.is_ok(), "the slow client's socket stays open");
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    emu.shutdown().await.unwrap();
-    let frames = bob.await.unwrap();
+    let frames = stop_and_collect(emu, bob).await;
     assert!(
         frames
             .iter()
@@ -150,30 +173,20 @@ async fn disconnect_user_closes_a_client_that_never_reads_within_a_second() {
 
 #[tokio::test]
 async fn a_client_whose_socket_takes_no_writes_is_closed_after_the_write_timeout() {
-    let emu = start_with(ivschat_emulator::EmulatorConfig {
-        ws_write_timeout_ms: 300,
-        ..test_config()
-    })
-    .await;
-    let ivs = client(&emu.endpoint());
-    let api = Client::new(emu.addr);
-    let room = ivs.create_room().send().await.unwrap();
-    let arn = room.arn().unwrap();
-    let _slow = never_reading(emu.addr, &token(&ivs, arn, "mallory", &[]).await).await;
+    let (emu, ivs, api, arn) = emulator_with_a_room(300).await;
+    let _slow = never_reading(emu.addr, &token(&ivs, &arn, "mallory", &[]).await).await;
     let bob = collect(
-        ws_connect(emu.addr, &token(&ivs, arn, "bob", &[]).await)
+        ws_connect(emu.addr, &token(&ivs, &arn, "bob", &[]).await)
             .await
             .unwrap(),
     );
-    flood(&api, arn, 3000).await;
-    let start = Instant::now();
-    while connections(&api).await != 1 {
-        assert!(
-            start.elapsed() < Duration::from_secs(3),
-            "the client that takes no writes is still connected"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    flood(&api, &arn, 3000).await;
+    wait_for_one_connection(
+        &api,
+        Duration::from_secs(3),
+        "the client that takes no writes is still connected",
+    )
+    .await;
     // The room goes on for everyone else.
     let resp = api
         .post(
@@ -182,8 +195,6 @@ async fn a_client_whose_socket_takes_no_writes_is_closed_after_the_write_timeout
         )
         .await;
     assert_eq!(resp.status, 200);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    emu.shutdown().await.unwrap();
-    let frames = bob.await.unwrap();
+    let frames = stop_and_collect(emu, bob).await;
     assert!(frames.iter().any(|f| f["EventName"] == "app:after"));
 }

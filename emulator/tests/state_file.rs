@@ -46,6 +46,13 @@ fn run_on(dir: &Path) -> (Option<i32>, String) {
     )
 }
 
+/// Writes `bytes` over the file's own at `offset`, as damage on disk would.
+fn overwrite(path: &Path, offset: u64, bytes: &[u8]) {
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.seek(SeekFrom::Start(offset)).unwrap();
+    file.write_all(bytes).unwrap();
+}
+
 fn assert_refused(dir: &Path, code: Option<i32>, stderr: &str, what: &str) {
     let state = dir.join("state.redb");
     assert_eq!(code, Some(2), "{what}: {stderr}");
@@ -66,13 +73,7 @@ fn assert_refused(dir: &Path, code: Option<i32>, stderr: &str, what: &str) {
 async fn a_corrupted_state_file_is_refused_with_exit_2() {
     let dir = data_dir_with_a_room().await;
     let state = dir.path().join("state.redb");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&state)
-        .unwrap();
-    file.seek(SeekFrom::Start(4096)).unwrap();
-    file.write_all(&[0xA5; 8]).unwrap();
-    drop(file);
+    overwrite(&state, 4096, &[0xA5; 8]);
     let before = std::fs::read(&state).unwrap();
     let (code, stderr) = run_on(dir.path());
     assert_refused(dir.path(), code, &stderr, "corrupted");
@@ -87,13 +88,7 @@ async fn a_corrupted_state_file_is_refused_with_exit_2() {
 async fn a_corrupted_header_is_refused_with_exit_2() {
     let dir = data_dir_with_a_room().await;
     let state = dir.path().join("state.redb");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&state)
-        .unwrap();
-    file.seek(SeekFrom::Start(0)).unwrap();
-    file.write_all(&[0x00; 8]).unwrap();
-    drop(file);
+    overwrite(&state, 0, &[0x00; 8]);
     let (code, stderr) = run_on(dir.path());
     assert_refused(dir.path(), code, &stderr, "bad header");
 }

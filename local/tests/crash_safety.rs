@@ -58,7 +58,7 @@ async fn spawn(dir: &std::path::Path) -> Running {
 }
 
 /// What the workers were told: created (201), being deleted, deleted (204).
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Ledger {
     created: BTreeSet<String>,
     deleting: BTreeSet<String>,
@@ -141,7 +141,8 @@ async fn a_kill_at_any_point_leaves_no_orphan_rooms() {
     for round in 0..6 {
         let mut running = spawn(dir.path()).await;
         let admin = Arc::new(sign_in(running.app, "alice", "Alice", &["admin"]).await);
-        check(round, &running, &admin, &ledger.lock().unwrap()).await;
+        let seen = ledger.lock().unwrap().clone();
+        check(round, &running, &admin, &seen).await;
 
         // Three workers create rooms and delete every other one, until the process dies.
         let mut workers = Vec::new();
@@ -195,7 +196,7 @@ async fn a_kill_at_any_point_leaves_no_orphan_rooms() {
     }
     let mut running = spawn(dir.path()).await;
     let admin = sign_in(running.app, "alice", "Alice", &["admin"]).await;
-    let ledger = ledger.lock().unwrap();
+    let ledger = ledger.lock().unwrap().clone();
     assert!(!ledger.created.is_empty() && !ledger.deleted.is_empty());
     check(6, &running, &admin, &ledger).await;
     running.child.kill().unwrap();

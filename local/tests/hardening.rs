@@ -704,7 +704,10 @@ async fn a_damaged_store_file_is_refused_without_a_panic() {
     for offset in [0, 8192] {
         assert!(refused.contains(&(offset, true)), "{offset}: {refused:?}");
     }
-    assert!(refused.iter().filter(|(_, r)| *r).count() >= 3, "{refused:?}");
+    assert!(
+        refused.iter().filter(|(_, r)| *r).count() >= 3,
+        "{refused:?}"
+    );
     // A file that is not a store at all.
     std::fs::write(&file, b"not a database").unwrap();
     let ended = run_chat_local(dir.path(), &ANY_PORTS, PATIENCE);

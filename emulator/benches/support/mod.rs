@@ -1,13 +1,18 @@
 //! What the emulator benchmarks share: the emulator binary (bench profile) as its own process,
-//! so that its memory and CPU are its own, and readings of both from `/proc`.
+//! so that its memory and CPU are its own, readings of both from `/proc`, and the clients'
+//! calls (control plane over `ivschat_emulator::testing::Client`, Messaging WebSocket).
 
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
+
+use ivschat_emulator::testing::Client;
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 pub struct Emulator {
     child: Child,
-    /// `127.0.0.1:PORT`
-    pub addr: String,
+    pub addr: SocketAddr,
 }
 
 impl Emulator {
@@ -28,7 +33,8 @@ impl Emulator {
             .trim()
             .strip_prefix("listening on http://")
             .expect("listening line")
-            .to_owned();
+            .parse()
+            .expect("an address");
         Self { child, addr }
     }
 
@@ -49,12 +55,6 @@ impl Emulator {
         std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
             .map(|d| d.count())
             .unwrap_or(0)
-    }
-
-    /// The emulator's address, parsed.
-    #[allow(dead_code)] // used by one bench of three
-    pub fn socket_addr(&self) -> std::net::SocketAddr {
-        self.addr.parse().expect("an address")
     }
 
     /// User + system CPU time, in clock ticks (USER_HZ, 100 a second on Linux).
@@ -83,4 +83,33 @@ impl Drop for Emulator {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A control-plane call that must succeed; its JSON answer (null when it has no body).
+pub async fn ok(api: &Client, op: &str, body: &Value) -> Value {
+    let resp = api.post(op, body).await;
+    assert!(resp.status < 300, "{op}: {} {}", resp.status, resp.text());
+    if resp.body.is_empty() {
+        Value::Null
+    } else {
+        resp.json()
+    }
+}
+
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the Messaging WebSocket with the chat token as subprotocol.
+#[allow(dead_code)] // not used by every bench
+pub async fn join(addr: SocketAddr, token: &str) -> Ws {
+    let mut request = format!("ws://{addr}")
+        .into_client_request()
+        .expect("request");
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", token.parse().expect("header"));
+    tokio_tungstenite::connect_async(request)
+        .await
+        .expect("handshake")
+        .0
 }

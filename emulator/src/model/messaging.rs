@@ -38,109 +38,77 @@ impl ClientRequest {
     }
 }
 
+/// A chat message as delivered to every connection of the room, serialized as its frame.
+#[derive(Serialize)]
+#[serde(tag = "Type", rename = "MESSAGE", rename_all = "PascalCase")]
+pub struct Message<'a> {
+    pub id: &'a str,
+    pub request_id: &'a str,
+    pub content: &'a str,
+    pub attributes: &'a Attributes,
+    #[serde(serialize_with = "rfc3339_nanos")]
+    pub send_time: Timestamp,
+    pub sender: Sender<'a>,
+}
+
+/// The user a message comes from, with their token's attributes.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Sender<'a> {
-    user_id: &'a str,
-    attributes: &'a Attributes,
+pub struct Sender<'a> {
+    pub user_id: &'a str,
+    pub attributes: &'a Attributes,
+}
+
+impl Message<'_> {
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// An event (system `aws:` events and application events alike), serialized as its frame.
+#[derive(Serialize)]
+#[serde(tag = "Type", rename = "EVENT", rename_all = "PascalCase")]
+pub struct Event<'a> {
+    pub id: &'a str,
+    pub request_id: &'a str,
+    pub event_name: &'a str,
+    pub attributes: &'a Attributes,
+    #[serde(serialize_with = "rfc3339_nanos")]
+    pub send_time: Timestamp,
+}
+
+impl Event<'_> {
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct MessageFrame<'a> {
-    r#type: &'static str,
-    id: &'a str,
-    request_id: &'a str,
-    content: &'a str,
-    attributes: &'a Attributes,
-    send_time: String,
-    sender: Sender<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct EventFrame<'a> {
-    r#type: &'static str,
-    id: &'a str,
-    request_id: &'a str,
-    event_name: &'a str,
-    attributes: &'a Attributes,
-    send_time: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(tag = "Type", rename = "ERROR", rename_all = "PascalCase")]
 struct ErrorFrame<'a> {
-    r#type: &'static str,
     id: &'a str,
     request_id: &'a str,
     error_code: u16,
     error_message: &'a str,
 }
 
-fn to_json<T: Serialize>(frame: &T) -> String {
-    serde_json::to_string(frame).expect("frames of strings always serialize")
-}
-
-/// A chat message as delivered to every connection of the room.
-pub struct Message<'a> {
-    pub id: &'a str,
-    pub request_id: &'a str,
-    pub content: &'a str,
-    pub attributes: &'a Attributes,
-    pub send_time: Timestamp,
-    pub sender_user_id: &'a str,
-    pub sender_attributes: &'a Attributes,
-}
-
-impl Message<'_> {
-    pub fn to_json(&self) -> String {
-        to_json(&MessageFrame {
-            r#type: "MESSAGE",
-            id: self.id,
-            request_id: self.request_id,
-            content: self.content,
-            attributes: self.attributes,
-            send_time: self.send_time.to_rfc3339_nanos(),
-            sender: Sender {
-                user_id: self.sender_user_id,
-                attributes: self.sender_attributes,
-            },
-        })
-    }
-}
-
-/// An event (system `aws:` events and application events alike).
-pub struct Event<'a> {
-    pub id: &'a str,
-    pub request_id: &'a str,
-    pub event_name: &'a str,
-    pub attributes: &'a Attributes,
-    pub send_time: Timestamp,
-}
-
-impl Event<'_> {
-    pub fn to_json(&self) -> String {
-        to_json(&EventFrame {
-            r#type: "EVENT",
-            id: self.id,
-            request_id: self.request_id,
-            event_name: self.event_name,
-            attributes: self.attributes,
-            send_time: self.send_time.to_rfc3339_nanos(),
-        })
-    }
-}
-
 /// An ERROR frame; `ErrorCode` is a number, as the SDK requires.
 pub fn error_json(id: &str, request_id: &str, code: u16, message: &str) -> String {
     to_json(&ErrorFrame {
-        r#type: "ERROR",
         id,
         request_id,
         error_code: code,
         error_message: message,
     })
+}
+
+fn to_json<T: Serialize>(frame: &T) -> String {
+    serde_json::to_string(frame).expect("frames of strings always serialize")
+}
+
+/// Frames carry their time with nanoseconds, as IVS sends it.
+fn rfc3339_nanos<S: serde::Serializer>(time: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&time.to_rfc3339_nanos())
 }
 
 #[cfg(test)]
@@ -157,8 +125,10 @@ mod tests {
             content: "hello",
             attributes: &attrs,
             send_time: Timestamp::now(),
-            sender_user_id: "u1",
-            sender_attributes: &Attributes::new(),
+            sender: Sender {
+                user_id: "u1",
+                attributes: &Attributes::new(),
+            },
         }
         .to_json();
         let v: Value = serde_json::from_str(&json).unwrap();

@@ -272,8 +272,10 @@ impl ChatService {
             content: &content,
             attributes: &attributes,
             send_time: time,
-            sender_user_id: &who.claims.user_id,
-            sender_attributes: &who.claims.attributes,
+            sender: messaging::Sender {
+                user_id: &who.claims.user_id,
+                attributes: &who.claims.attributes,
+            },
         }
         .to_json();
         self.chat_log.record(LogRecord {

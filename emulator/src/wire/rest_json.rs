@@ -32,33 +32,40 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 type App = State<Arc<AppState>>;
 
 pub fn router() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/CreateChatToken", post(create_chat_token))
-        .route(
+    // Every operation but the tag ones is `POST /{OperationName}`.
+    let operations = [
+        ("/CreateChatToken", post(create_chat_token)),
+        (
             "/CreateLoggingConfiguration",
             post(create_logging_configuration),
-        )
-        .route("/CreateRoom", post(create_room))
-        .route(
+        ),
+        ("/CreateRoom", post(create_room)),
+        (
             "/DeleteLoggingConfiguration",
             post(delete_logging_configuration),
-        )
-        .route("/DeleteMessage", post(delete_message))
-        .route("/DeleteRoom", post(delete_room))
-        .route("/DisconnectUser", post(disconnect_user))
-        .route("/GetLoggingConfiguration", post(get_logging_configuration))
-        .route("/GetRoom", post(get_room))
-        .route(
+        ),
+        ("/DeleteMessage", post(delete_message)),
+        ("/DeleteRoom", post(delete_room)),
+        ("/DisconnectUser", post(disconnect_user)),
+        ("/GetLoggingConfiguration", post(get_logging_configuration)),
+        ("/GetRoom", post(get_room)),
+        (
             "/ListLoggingConfigurations",
             post(list_logging_configurations),
-        )
-        .route("/ListRooms", post(list_rooms))
-        .route("/SendEvent", post(send_event))
-        .route(
+        ),
+        ("/ListRooms", post(list_rooms)),
+        ("/SendEvent", post(send_event)),
+        (
             "/UpdateLoggingConfiguration",
             post(update_logging_configuration),
-        )
-        .route("/UpdateRoom", post(update_room))
+        ),
+        ("/UpdateRoom", post(update_room)),
+    ];
+    operations
+        .into_iter()
+        .fold(Router::new(), |router, (path, operation)| {
+            router.route(path, operation)
+        })
         .route(
             "/tags/{*resource_arn}",
             get(list_tags_for_resource)

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use aws_sdk_ivschat::Client;
 use aws_sdk_ivschat::config::{Credentials, Region};
+use aws_sdk_ivschat::operation::create_room::builders::CreateRoomFluentBuilder;
 use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use serde_json::Value;
 
@@ -59,6 +60,16 @@ pub fn logging_arn(id: &str) -> String {
 }
 
 pub const REVIEW_LAMBDA: &str = "arn:aws:lambda:us-east-1:123456789012:function:message-review";
+
+/// The ARN of the room a CreateRoom request made (`ivs.create_room()` and what the test sets).
+pub async fn created_room_arn(request: CreateRoomFluentBuilder) -> String {
+    request.send().await.unwrap().arn().unwrap().to_owned()
+}
+
+/// A new room with the defaults; its ARN.
+pub async fn new_room(ivs: &Client) -> String {
+    created_room_arn(ivs.create_room()).await
+}
 
 // ---- Messaging WebSocket -----------------------------------------------------------------
 
@@ -178,9 +189,29 @@ pub fn send_message(request_id: &str, content: &str) -> Value {
     serde_json::json!({"Action": "SEND_MESSAGE", "RequestId": request_id, "Content": content})
 }
 
+// ---- Files -------------------------------------------------------------------------------
+
+/// Every file below `dir` (none if it does not exist), sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 // ---- The emulator binary as its own process ----------------------------------------------
 
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 /// The real binary on a free loopback port, so that its files and memory are its own.

@@ -117,9 +117,9 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
     let role = *role;
     let body: BanBody = json_body(req)?;
     body.check()?;
-    check_target(m, &caller, &room, role, &body.user_id).await?;
+    check_target(m, caller, room, role, &body.user_id).await?;
     let ban = body.into_ban(&caller.user_id, role, chat_core::time::now_millis());
-    enforce(m, &room, &ban).await?;
+    enforce(m, room, &ban).await?;
     let action = if ban.until.is_some() {
         AuditAction::UserTimedOut
     } else {

@@ -34,7 +34,7 @@ pub async fn kick<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
     let role = *role;
     let body: KickBody = json_body(req)?;
     body.check()?;
-    require_outranks(role, role_of(&m.store, &room, &body.user_id).await?)?;
+    require_outranks(role, role_of(&m.store, room, &body.user_id).await?)?;
     let reason = body
         .reason
         .clone()

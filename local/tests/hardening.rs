@@ -9,9 +9,23 @@ mod common;
 
 use chat_local::config::Timeouts;
 use chat_local::{LocalConfig, RunningStack};
-use common::{http, sign_in, start};
+use common::{http, preflight, sign_in, start};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+/// [`fresh`], with the short timeouts of [`start_impatient`].
+async fn fresh_impatient() -> (tempfile::TempDir, chat_local::RunningStack) {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start_impatient(dir.path()).await;
+    (dir, stack)
+}
+
+/// A running stack on a data dir of its own (kept as long as the returned guard).
+async fn fresh() -> (tempfile::TempDir, chat_local::RunningStack) {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    (dir, stack)
+}
 
 const MB: usize = 1024 * 1024;
 
@@ -100,8 +114,7 @@ fn chunk(data: &[u8]) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn silent_and_half_sent_requests_are_disconnected_within_the_header_timeout() {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
+    let (_dir, stack) = fresh().await;
     let addr = stack.app_addr;
     // The default timeout (5 s), as `chat-local` runs.
     let limit = Timeouts::default().header_read + Duration::from_secs(3);
@@ -147,8 +160,7 @@ async fn silent_and_half_sent_requests_are_disconnected_within_the_header_timeou
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_token_is_refused_from_the_headers_before_any_body_is_sent() {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
+    let (_dir, stack) = fresh().await;
     let addr = stack.app_addr;
     let length = (9 * MB).to_string();
     for authorization in [None, Some("Bearer garbage"), Some("Bearer a.b.c")] {
@@ -197,8 +209,7 @@ async fn a_bad_token_is_refused_from_the_headers_before_any_body_is_sent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bodies_over_10_mb_get_413_declared_or_streamed_and_10_mb_still_passes() {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
+    let (_dir, stack) = fresh().await;
     let addr = stack.app_addr;
     let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
     let auth = format!("Bearer {}", admin.token);
@@ -297,8 +308,7 @@ async fn bodies_over_10_mb_get_413_declared_or_streamed_and_10_mb_still_passes()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalled_and_trickled_bodies_time_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start_impatient(dir.path()).await;
+    let (_dir, stack) = fresh_impatient().await;
     let addr = stack.app_addr;
     let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
     let auth = format!("Bearer {}", admin.token);
@@ -360,8 +370,7 @@ async fn stalled_and_trickled_bodies_time_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_stops_reading_its_responses_is_disconnected() {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start_impatient(dir.path()).await;
+    let (_dir, stack) = fresh_impatient().await;
     let addr = stack.app_addr;
     // 1,000 pipelined requests for the 20 KB script: far more than the socket buffers hold.
     let requests = 1000;
@@ -396,8 +405,7 @@ async fn a_client_that_stops_reading_its_responses_is_disconnected() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_does_not_wait_on_stalled_clients() {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start_impatient(dir.path()).await;
+    let (_dir, stack) = fresh_impatient().await;
     let addr = stack.app_addr;
     let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
     let auth = format!("Bearer {}", admin.token);
@@ -422,8 +430,7 @@ async fn shutdown_does_not_wait_on_stalled_clients() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dev_endpoints_refuse_other_sites_pages_and_serve_the_page_and_curl() {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
+    let (_dir, stack) = fresh().await;
     let addr = stack.app_addr;
     let port = addr.port();
     let login = r#"{"userId":"mallory","groups":["admin"]}"#;
@@ -446,18 +453,7 @@ async fn dev_endpoints_refuse_other_sites_pages_and_serve_the_page_and_curl() {
     ];
 
     for origin in &foreign {
-        let preflight = http(
-            addr,
-            "OPTIONS",
-            "/dev/login",
-            &[
-                ("origin", origin),
-                ("access-control-request-method", "POST"),
-                ("access-control-request-headers", "content-type"),
-            ],
-            None,
-        )
-        .await;
+        let preflight = preflight(addr, "/dev/login", origin, "content-type").await;
         assert_eq!(preflight.status, 403, "preflight from {origin}");
         assert!(
             preflight
@@ -486,18 +482,7 @@ async fn dev_endpoints_refuse_other_sites_pages_and_serve_the_page_and_curl() {
     }
 
     for origin in &page_origins {
-        let preflight = http(
-            addr,
-            "OPTIONS",
-            "/dev/login",
-            &[
-                ("origin", origin),
-                ("access-control-request-method", "POST"),
-                ("access-control-request-headers", "content-type"),
-            ],
-            None,
-        )
-        .await;
+        let preflight = preflight(addr, "/dev/login", origin, "content-type").await;
         assert_eq!(preflight.status, 200, "preflight from {origin}");
         assert_eq!(
             preflight.headers["access-control-allow-origin"],
@@ -525,19 +510,11 @@ async fn dev_endpoints_refuse_other_sites_pages_and_serve_the_page_and_curl() {
     assert_eq!(reply.body["ReviewResult"], "ALLOW");
 
     // The API keeps the template's CORS: any origin, a JWT required.
-    let preflight = http(
+    let preflight = preflight(
         addr,
-        "OPTIONS",
         "/rooms",
-        &[
-            ("origin", "https://evil.example"),
-            ("access-control-request-method", "POST"),
-            (
-                "access-control-request-headers",
-                "authorization,content-type",
-            ),
-        ],
-        None,
+        "https://evil.example",
+        "authorization,content-type",
     )
     .await;
     assert_eq!(preflight.status, 200);
@@ -653,8 +630,7 @@ fn assert_refused(ended: &Ended, file: &str) {
 
 /// A data directory with a room and a sign-in in it, made by chat-local itself.
 async fn used_data_dir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
+    let (dir, stack) = fresh().await;
     let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
     let r = admin
         .call("POST", "/rooms", Some(serde_json::json!({"name": "kept"})))
@@ -792,8 +768,7 @@ async fn tokens_not_yet_valid_or_just_expired_are_refused() {
     use jsonwebtoken::{Algorithm, EncodingKey, Header};
     use serde_json::{Value, json};
 
-    let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
+    let (dir, stack) = fresh().await;
     let addr = stack.app_addr;
     let key = std::fs::read(dir.path().join("dev-signing-key")).unwrap();
     let now = jsonwebtoken::get_current_timestamp();

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 mod common;
 
 use chat_local::routes::all_routes;
-use common::{Client, Reply, chat, http, next_frame, send_frame, sign_in, start};
+use common::{Client, Reply, chat, http, next_frame, preflight, send_frame, sign_in, start};
 use futures_util::SinkExt;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
@@ -377,19 +377,11 @@ async fn the_page_config_and_cors_preflights_are_served() {
     );
     assert_eq!(config.body["defaultPolicy"]["profanity"], "moderate");
 
-    let preflight = http(
+    let preflight = preflight(
         addr,
-        "OPTIONS",
         "/rooms",
-        &[
-            ("origin", "http://localhost:5173"),
-            ("access-control-request-method", "POST"),
-            (
-                "access-control-request-headers",
-                "authorization,content-type",
-            ),
-        ],
-        None,
+        "http://localhost:5173",
+        "authorization,content-type",
     )
     .await;
     assert_eq!(preflight.status, 200);

@@ -290,10 +290,13 @@ pub async fn check_sample_events<F, Fut>(
 /// Who a test calls as: the API Gateway authorizer's claims, or no identity.
 pub type Claims<'a> = Option<&'a [(&'a str, &'a str)]>;
 
-/// A test's way into the App API: implement [`ApiCaller::call`] (route key, path parameters,
-/// query, caller, body → status and JSON), and get the common checks.
+/// A test's way into the App API: implement [`ApiCaller::handle`] (hand an API Gateway request
+/// to the function that serves its route), and get the calls and checks.
 #[allow(async_fn_in_trait)]
 pub trait ApiCaller {
+    async fn handle(&self, req: lambda_http::Request) -> lambda_http::Response<lambda_http::Body>;
+
+    /// Calls a route (route key, path parameters, query, caller, body): status and JSON.
     async fn call(
         &self,
         route: &str,
@@ -301,7 +304,12 @@ pub trait ApiCaller {
         query: &[(&str, &str)],
         who: Claims<'_>,
         body: Option<serde_json::Value>,
-    ) -> (u16, serde_json::Value);
+    ) -> (u16, serde_json::Value) {
+        status_and_json(
+            self.handle(api_request(route, params, query, who, body))
+                .await,
+        )
+    }
 
     /// Calls a route whose only path parameter is the room.
     async fn room_call(

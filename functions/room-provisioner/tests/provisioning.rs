@@ -2,11 +2,12 @@
 
 use chat_core::store::{ChatStore, DynamoStore};
 use chat_core::testing::{
-    ApiCaller, Claims, MotoServer, api_request, emulator, ivs_client, status_and_json,
+    ApiCaller, MotoServer, api_request, emulator, ivs_client, status_and_json,
 };
 use ivschat_emulator::RunningEmulator;
+use lambda_http::{Body, Request, Response};
 use room_provisioner::{Provisioner, handle};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const ADMIN: &[(&str, &str)] = &[("sub", "admin-1"), ("cognito:groups", "[admin]")];
 const VIEWER: &[(&str, &str)] = &[("sub", "viewer-1")];
@@ -38,19 +39,8 @@ async fn world() -> World {
 }
 
 impl ApiCaller for World {
-    async fn call(
-        &self,
-        route: &str,
-        params: &[(&str, &str)],
-        query: &[(&str, &str)],
-        who: Claims<'_>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        status_and_json(
-            handle(api_request(route, params, query, who, body), &self.p)
-                .await
-                .unwrap(),
-        )
+    async fn handle(&self, req: Request) -> Response<Body> {
+        handle(req, &self.p).await.unwrap()
     }
 }
 

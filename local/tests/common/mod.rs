@@ -90,6 +90,22 @@ pub async fn next_frame(ws: &mut ChatSocket) -> Value {
     }
 }
 
+/// A CORS preflight for a POST from `origin`, asking for `headers`.
+pub async fn preflight(addr: SocketAddr, path: &str, origin: &str, headers: &str) -> Reply {
+    http(
+        addr,
+        "OPTIONS",
+        path,
+        &[
+            ("origin", origin),
+            ("access-control-request-method", "POST"),
+            ("access-control-request-headers", headers),
+        ],
+        None,
+    )
+    .await
+}
+
 /// A SEND_MESSAGE frame.
 pub fn send_frame(request_id: &str, content: &str) -> Message {
     Message::Text(

@@ -278,3 +278,47 @@ async fn chat_tokens_carry_no_moderation_power() {
         .unwrap();
     assert_eq!(seen["Content"], "still here");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_is_deleted_only_by_its_sender_or_a_higher_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
+    let moderator = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
+    let viewer = sign_in(stack.app_addr, "vic", "Vic", &[]).await;
+    let room = room_moderated_by(&admin, "deletes", "mia").await;
+    let mut watcher = chat(&stack, &token(&admin, &room).await).await;
+    // Each of them says something; the watcher learns each message's id.
+    let mut ids = Vec::new();
+    for (client, text) in [
+        (&admin, "from the admin"),
+        (&moderator, "from the moderator"),
+        (&viewer, "from the viewer"),
+    ] {
+        let mut ws = chat(&stack, &token(client, &room).await).await;
+        ws.send(send_frame("m", text)).await.unwrap();
+        loop {
+            let seen = next_message(&mut watcher, Duration::from_secs(5))
+                .await
+                .unwrap();
+            if seen["Content"] == text {
+                ids.push(seen["Id"].as_str().unwrap().to_owned());
+                break;
+            }
+        }
+    }
+    let delete = |who: &Client, id: &str| {
+        let path = format!("/rooms/{room}/messages/{id}");
+        let who = Client {
+            addr: who.addr,
+            token: who.token.clone(),
+        };
+        async move { who.call("DELETE", &path, None).await.status }
+    };
+    // A moderator may not delete the admin's message, but may delete their own and the
+    // viewer's; the admin deletes anyone's.
+    assert_eq!(delete(&moderator, &ids[0]).await, 403);
+    assert_eq!(delete(&moderator, &ids[1]).await, 200);
+    assert_eq!(delete(&moderator, &ids[2]).await, 200);
+    assert_eq!(delete(&admin, &ids[0]).await, 200);
+}

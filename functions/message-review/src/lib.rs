@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chat_core::domain::policy::ModerationPolicy;
-use chat_core::domain::records::{AuditAction, Ban};
+use chat_core::domain::records::{AuditAction, Ban, SentMessage};
 use chat_core::domain::role::Role;
 use chat_core::ivs::review::{ReviewRequest, ReviewResponse};
 use chat_core::store::{ChatStore, SlowMode, Store};
@@ -175,6 +175,7 @@ pub async fn review_message<S: Store>(
         return ReviewResponse::deny(req.content, &refusal(&ban));
     }
     if role.moderates() {
+        remember(reviewer, &room_id, &req, role).await;
         return ReviewResponse::allow(req.content, req.attributes);
     }
     let policy = reviewer.policy(&room_id).await;
@@ -232,8 +233,31 @@ pub async fn review_message<S: Store>(
                 )
                 .await;
             }
+            remember(reviewer, &room_id, &req, role).await;
             ReviewResponse::allow(content, req.attributes)
         }
+    }
+}
+
+/// Remembers who sent a message it lets through, so a deletion can check the hierarchy
+/// against its sender. A store failure costs that check, never the message.
+async fn remember<S: Store>(
+    reviewer: &Reviewer<S>,
+    room_id: &str,
+    req: &ReviewRequest,
+    role: Role,
+) {
+    if room_id.is_empty() {
+        return;
+    }
+    let sent = SentMessage {
+        message_id: req.message_id.clone(),
+        user_id: req.sender.user_id.clone(),
+        role,
+        at: chat_core::time::now_millis(),
+    };
+    if let Err(err) = reviewer.store.put_sent_message(room_id, &sent).await {
+        tracing::error!(%err, "sender of a message not recorded");
     }
 }
 

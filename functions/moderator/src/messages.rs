@@ -3,7 +3,7 @@
 use chat_core::domain::records::AuditAction;
 use chat_core::http::error::{ApiError, json_response};
 use chat_core::http::fields;
-use chat_core::http::request::{path_param, query_param};
+use chat_core::http::request::{path_param, query_param, require_outranks, role_of};
 use chat_core::ivs::{is_resource_id, ivs_error};
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
@@ -22,6 +22,15 @@ pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Respons
     }
     let reason = query_param(req, "reason");
     fields::reason(reason.as_deref())?;
+    // The sender as the review handler recorded them: one deletes one's own messages and those
+    // of lower roles (the higher of their role then and now). A message it never saw (a review
+    // that fell back) has no known sender.
+    if let Some(sent) = m.store.sent_message(&room.room_id, &message_id).await?
+        && sent.user_id != act.caller.user_id
+    {
+        let now = role_of(&m.store, room, &sent.user_id).await?.max(sent.role);
+        require_outranks(act.role, now)?;
+    }
     let deleted = m
         .ivs
         .delete_message()

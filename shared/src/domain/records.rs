@@ -85,6 +85,18 @@ impl Ban {
     }
 }
 
+/// Who sent a delivered message, as the review handler saw it: lets a deletion check the
+/// hierarchy against its sender. Kept for a day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentMessage {
+    pub message_id: String,
+    pub user_id: String,
+    /// The sender's role in the room when they sent it (from their token).
+    pub role: Role,
+    pub at: i64,
+}
+
 /// What the backend last learned of a user from their identity (written when they get a chat
 /// token): lets a moderation act see that its target is an admin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::{Condition, Item, Query, Store, StoreError, now_secs};
-use crate::domain::records::{AuditEntry, Ban, Moderator, Profile, RoomRecord};
+use crate::domain::records::{AuditEntry, Ban, Moderator, Profile, RoomRecord, SentMessage};
 
 const META: &str = "META";
 const MOD: &str = "MOD#";
@@ -14,6 +14,9 @@ const BAN: &str = "BAN#";
 const AUDIT: &str = "AUDIT#";
 const SLOW: &str = "SLOW#";
 const PROFILE: &str = "PROFILE";
+const MSG: &str = "MSG#";
+/// How long the backend remembers who sent a message.
+const SENT_MESSAGE_TTL_SECS: i64 = 24 * 3600;
 /// A room being created: its record-to-be, until the IVS room exists and is recorded.
 const PENDING_TTL_SECS: i64 = 24 * 3600;
 
@@ -206,6 +209,35 @@ impl<S: Store> ChatStore<S> {
     pub async fn profile(&self, user_id: &str) -> Result<Option<Profile>, StoreError> {
         self.store
             .get(&user_pk(user_id), PROFILE)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    // ---- messages --------------------------------------------------------------------------
+
+    /// Remembers who sent a delivered message (for a day).
+    pub async fn put_sent_message(
+        &self,
+        room_id: &str,
+        message: &SentMessage,
+    ) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(room_id),
+            sk: format!("{MSG}{}", message.message_id),
+            expires_at: Some(now_secs() + SENT_MESSAGE_TTL_SECS),
+            data: to_data(message)?,
+        };
+        self.store.put(item, Condition::Always).await
+    }
+
+    pub async fn sent_message(
+        &self,
+        room_id: &str,
+        message_id: &str,
+    ) -> Result<Option<SentMessage>, StoreError> {
+        self.store
+            .get(&room_pk(room_id), &format!("{MSG}{message_id}"))
             .await?
             .map(from_item)
             .transpose()

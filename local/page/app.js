@@ -17,6 +17,10 @@ const REASONS = {
   TIMED_OUT: 'you are timed out in this room',
 };
 
+// Roles are a strict hierarchy: admin > owner > moderator > viewer.
+const RANK = { viewer: 0, moderator: 1, owner: 2, admin: 3 };
+const outranks = (role, other) => (RANK[role] ?? 0) > (RANK[other] ?? 0);
+
 // "CODE" or "CODE until <time>" (a time-out) → words.
 function reasonInWords(message) {
   const [code, ...rest] = String(message).split(' ');
@@ -394,14 +398,17 @@ function messageItem(message) {
   const room = state.room;
   if (message.id && room && room.moderates && message.userId !== state.session.userId) {
     const actions = element('div', 'actions');
-    actions.append(button('Delete', () => moderate(
-      () => api('DELETE', `/rooms/${room.id}/messages/${message.id}`),
-    ), 'delete'));
-    // The sender's role rides in their token: moderators may act on viewers, owners and
-    // admins on moderators too (the API enforces the same).
+    // The sender's role rides in their token. Roles are a strict hierarchy: one acts only on
+    // lower roles (the API enforces the same, and audits every act).
     const senderRole = message.role || 'viewer';
-    if (senderRole === 'viewer' || (room.manages && senderRole === 'moderator')) {
+    if (outranks(room.role, senderRole)) {
       actions.append(
+        button('Delete', () => moderate(
+          () => api('DELETE', `/rooms/${room.id}/messages/${message.id}`),
+        ), 'delete'),
+        button('Kick', () => moderate(() => api('POST', `/rooms/${room.id}/disconnects`, {
+          userId: message.userId, reason: 'Disconnected by a moderator',
+        })), 'kick'),
         button('Time out 5 min', () => moderate(() => api('POST', `/rooms/${room.id}/bans`, {
           userId: message.userId, durationSeconds: 300, reason: 'Timed out by a moderator',
         })), 'timeout'),

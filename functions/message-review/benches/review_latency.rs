@@ -1,4 +1,5 @@
-//! What a message's review costs, with the ban check on the hot path, against both stores:
+//! What a message's review costs, with the ban check (a read, trusted 500 ms) and the sender's
+//! record (a write per message let through) on the hot path, against both stores:
 //! - end to end through the IVS Chat emulator's invoke path: a viewer's SEND_MESSAGE → the
 //!   emulator invokes the review function (a Lambda Invoke endpoint in this process) → the
 //!   message is delivered back; p50/p99 per message;

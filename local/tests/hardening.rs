@@ -13,6 +13,12 @@ use common::{http, preflight, sign_in, start};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// `Authorization` for a freshly signed-in admin.
+async fn admin_bearer(addr: std::net::SocketAddr) -> String {
+    let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
+    format!("Bearer {}", admin.token)
+}
+
 /// [`fresh`], with the short timeouts of [`start_impatient`].
 async fn fresh_impatient() -> (tempfile::TempDir, chat_local::RunningStack) {
     let dir = tempfile::tempdir().unwrap();
@@ -211,8 +217,7 @@ async fn a_bad_token_is_refused_from_the_headers_before_any_body_is_sent() {
 async fn bodies_over_10_mb_get_413_declared_or_streamed_and_10_mb_still_passes() {
     let (_dir, stack) = fresh().await;
     let addr = stack.app_addr;
-    let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
-    let auth = format!("Bearer {}", admin.token);
+    let auth = admin_bearer(addr).await;
 
     // Declared too large: refused from the headers.
     let mut stream = connect(addr).await;
@@ -310,8 +315,7 @@ async fn bodies_over_10_mb_get_413_declared_or_streamed_and_10_mb_still_passes()
 async fn stalled_and_trickled_bodies_time_out() {
     let (_dir, stack) = fresh_impatient().await;
     let addr = stack.app_addr;
-    let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
-    let auth = format!("Bearer {}", admin.token);
+    let auth = admin_bearer(addr).await;
     let length = (9 * MB).to_string();
     let headers = [
         ("authorization", auth.as_str()),

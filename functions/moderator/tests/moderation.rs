@@ -170,17 +170,19 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
         .room_call("GET /rooms/{roomId}/bans", &room, Some(MOD), None)
         .await;
     assert_eq!(bans["bans"][0]["userId"], "viewer-1");
+    let viewer_may_join = || {
+        b.expect_in(
+            200,
+            "POST /rooms/{roomId}/tokens",
+            &room,
+            Some(VIEWER),
+            None,
+        )
+    };
 
     // The timeout ends by itself.
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    b.expect_in(
-        200,
-        "POST /rooms/{roomId}/tokens",
-        &room,
-        Some(VIEWER),
-        None,
-    )
-    .await;
+    viewer_may_join().await;
 
     // A permanent ban, lifted by the owner.
     b.expect_in(
@@ -208,14 +210,7 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
         None,
     )
     .await;
-    b.expect_in(
-        200,
-        "POST /rooms/{roomId}/tokens",
-        &room,
-        Some(VIEWER),
-        None,
-    )
-    .await;
+    viewer_may_join().await;
 
     // Everything is in the audit log, newest first.
     let (status, audit) = b

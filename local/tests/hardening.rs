@@ -13,6 +13,28 @@ use common::{http, preflight, sign_in, start};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// The status of the response that arrives within `secs` seconds (`what` names it on failure).
+async fn status_within(stream: &mut TcpStream, secs: u64, what: &str) -> u16 {
+    response_within(stream, Duration::from_secs(secs))
+        .await
+        .expect(what)
+        .0
+}
+
+/// Writes a request's head (request line and headers).
+async fn send_head(
+    stream: &mut TcpStream,
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) {
+    stream
+        .write_all(head(addr, method, path, headers).as_bytes())
+        .await
+        .unwrap();
+}
+
 /// `Authorization` for a freshly signed-in admin.
 async fn admin_bearer(addr: std::net::SocketAddr) -> String {
     let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
@@ -135,13 +157,8 @@ async fn silent_and_half_sent_requests_are_disconnected_within_the_header_timeou
         .unwrap();
     // A kept-alive connection left idle after its response.
     let mut idle = connect(addr).await;
-    idle.write_all(head(addr, "GET", "/style.css", &[]).as_bytes())
-        .await
-        .unwrap();
-    let (status, _) = response_within(&mut idle, Duration::from_secs(5))
-        .await
-        .expect("the stylesheet");
-    assert_eq!(status, 200);
+    send_head(&mut idle, addr, "GET", "/style.css", &[]).await;
+    assert_eq!(status_within(&mut idle, 5, "the stylesheet").await, 200);
 
     let (a, b, c, d) = tokio::join!(
         closed_after(&mut silent, limit),
@@ -176,10 +193,7 @@ async fn a_bad_token_is_refused_from_the_headers_before_any_body_is_sent() {
         ];
         headers.extend(authorization.map(|a| ("authorization", a)));
         let mut stream = connect(addr).await;
-        stream
-            .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
-            .await
-            .unwrap();
+        send_head(&mut stream, addr, "POST", "/rooms", &headers).await;
         let (status, text) = response_within(&mut stream, Duration::from_secs(3))
             .await
             .unwrap_or_else(|| panic!("{authorization:?}: no answer before the body"));
@@ -202,14 +216,8 @@ async fn a_bad_token_is_refused_from_the_headers_before_any_body_is_sent() {
         ("content-length", length.as_str()),
         ("expect", "100-continue"),
     ];
-    stream
-        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
-        .await
-        .unwrap();
-    let (status, _) = response_within(&mut stream, Duration::from_secs(3))
-        .await
-        .expect("an answer");
-    assert_eq!(status, 401);
+    send_head(&mut stream, addr, "POST", "/rooms", &headers).await;
+    assert_eq!(status_within(&mut stream, 3, "an answer").await, 401);
     stack.shutdown().await.unwrap();
 }
 
@@ -226,10 +234,7 @@ async fn bodies_over_10_mb_get_413_declared_or_streamed_and_10_mb_still_passes()
         ("authorization", auth.as_str()),
         ("content-length", &length),
     ];
-    stream
-        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
-        .await
-        .unwrap();
+    send_head(&mut stream, addr, "POST", "/rooms", &headers).await;
     let (status, text) = response_within(&mut stream, Duration::from_secs(3))
         .await
         .expect("413 before the body");
@@ -245,10 +250,7 @@ async fn bodies_over_10_mb_get_413_declared_or_streamed_and_10_mb_still_passes()
         ("authorization", auth.as_str()),
         ("transfer-encoding", "chunked"),
     ];
-    stream
-        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
-        .await
-        .unwrap();
+    send_head(&mut stream, addr, "POST", "/rooms", &headers).await;
     let piece = vec![b' '; 64 * 1024];
     for _ in 0..(10 * MB / piece.len()) {
         stream.write_all(&chunk(&piece)).await.unwrap();
@@ -275,10 +277,7 @@ async fn bodies_over_10_mb_get_413_declared_or_streamed_and_10_mb_still_passes()
         ("authorization", auth.as_str()),
         ("content-length", &length),
     ];
-    stream
-        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
-        .await
-        .unwrap();
+    send_head(&mut stream, addr, "POST", "/rooms", &headers).await;
     stream.write_all(&body).await.unwrap();
     let (status, text) = response_within(&mut stream, Duration::from_secs(10))
         .await
@@ -324,16 +323,13 @@ async fn stalled_and_trickled_bodies_time_out() {
 
     // Half a body, then nothing: 408 after the body idle timeout (1 s here).
     let mut stalled = connect(addr).await;
-    stalled
-        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
-        .await
-        .unwrap();
+    send_head(&mut stalled, addr, "POST", "/rooms", &headers).await;
     stalled.write_all(&vec![b' '; MB]).await.unwrap();
     let started = Instant::now();
-    let (status, _) = response_within(&mut stalled, Duration::from_secs(3))
-        .await
-        .expect("408 for a stalled body");
-    assert_eq!(status, 408);
+    assert_eq!(
+        status_within(&mut stalled, 3, "408 for a stalled body").await,
+        408
+    );
     assert!(started.elapsed() >= Duration::from_millis(900));
     assert!(
         closed_after(&mut stalled, Duration::from_secs(2))
@@ -343,10 +339,7 @@ async fn stalled_and_trickled_bodies_time_out() {
 
     // A byte every 300 ms never stalls for 1 s, but the whole request gets 3 s.
     let mut trickle = connect(addr).await;
-    trickle
-        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
-        .await
-        .unwrap();
+    send_head(&mut trickle, addr, "POST", "/rooms", &headers).await;
     let started = Instant::now();
     let answer = loop {
         if let Some(answer) = response_within(&mut trickle, Duration::from_millis(300)).await {
@@ -365,10 +358,10 @@ async fn stalled_and_trickled_bodies_time_out() {
         .await
         .unwrap();
     login.write_all(b"{\"userId\":").await.unwrap();
-    let (status, _) = response_within(&mut login, Duration::from_secs(3))
-        .await
-        .expect("408 for a stalled sign-in");
-    assert_eq!(status, 408);
+    assert_eq!(
+        status_within(&mut login, 3, "408 for a stalled sign-in").await,
+        408
+    );
     stack.shutdown().await.unwrap();
 }
 
@@ -417,10 +410,7 @@ async fn shutdown_does_not_wait_on_stalled_clients() {
     silent.write_all(b"GET / HT").await.unwrap();
     let mut uploading = connect(addr).await;
     let headers = [("authorization", auth.as_str()), ("content-length", "1000")];
-    uploading
-        .write_all(head(addr, "POST", "/rooms", &headers).as_bytes())
-        .await
-        .unwrap();
+    send_head(&mut uploading, addr, "POST", "/rooms", &headers).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let started = Instant::now();
     tokio::time::timeout(Duration::from_secs(6), stack.shutdown())

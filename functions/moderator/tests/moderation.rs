@@ -126,6 +126,14 @@ impl Backend {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
     let (b, room, mut viewer) = Backend::with_a_viewer_in_a_room().await;
+    let (backend, room_id) = (&b, room.as_str());
+    let viewer_refused = move |code: &'static str| async move {
+        let route = "POST /rooms/{roomId}/tokens";
+        let params = [("roomId", room_id)];
+        backend
+            .expect_code(403, code, route, &params, Some(VIEWER), None)
+            .await
+    };
 
     let ban = b
         .expect_in(
@@ -157,15 +165,7 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
         }
     }
     assert!(saw_event);
-    b.expect_code(
-        403,
-        "TIMED_OUT",
-        "POST /rooms/{roomId}/tokens",
-        &[("roomId", &room)],
-        Some(VIEWER),
-        None,
-    )
-    .await;
+    viewer_refused("TIMED_OUT").await;
     let (_, bans) = b
         .room_call("GET /rooms/{roomId}/bans", &room, Some(MOD), None)
         .await;
@@ -193,15 +193,7 @@ async fn a_ban_cuts_the_user_off_at_once_and_refuses_new_tokens() {
         Some(json!({"userId": "viewer-1"})),
     )
     .await;
-    b.expect_code(
-        403,
-        "BANNED",
-        "POST /rooms/{roomId}/tokens",
-        &[("roomId", &room)],
-        Some(VIEWER),
-        None,
-    )
-    .await;
+    viewer_refused("BANNED").await;
     b.expect(
         204,
         "DELETE /rooms/{roomId}/bans/{userId}",

@@ -13,8 +13,18 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 
-step "template.yaml (cfn-lint) and sample events"
-bash scripts/lint-template.sh
+step "IaC tools, each in a venv of its own (they pin boto3 apart): SAM CLI, checkov"
+if [ ! -x .venv/sam/bin/sam ]; then
+  python3 -m venv .venv/sam
+  .venv/sam/bin/pip install --quiet --disable-pip-version-check aws-sam-cli==1.170.0
+fi
+if [ ! -x .venv/checkov/bin/checkov ]; then
+  python3 -m venv .venv/checkov
+  .venv/checkov/bin/pip install --quiet --disable-pip-version-check checkov==3.3.30
+fi
+
+step "template.yaml (cfn-lint both ways, sam validate --lint, checkov) and sample events"
+REQUIRE_IAC_TOOLS=1 bash scripts/lint-template.sh
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -11,7 +11,7 @@ use chat_core::domain::identity::Caller;
 use chat_core::domain::records::{AuditAction, RoomRecord};
 use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, respond};
-use chat_core::http::request::{caller, require_moderator, room_access, room_id};
+use chat_core::http::request::{caller, refuse_if_banned, require_moderator, room_access, room_id};
 use chat_core::store::{ChatStore, Store};
 use lambda_http::{Body, Error, Request, Response};
 
@@ -71,14 +71,6 @@ async fn moderating<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Acting,
     let (room, role) = room_access(&m.store, &caller, &room_id).await?;
     require_moderator(role)?;
     // A moderator banned by a higher role keeps their place on the list, not their power.
-    if let Some(ban) = m.store.active_ban(&room_id, &caller.user_id).await?
-        && ban.binds(role, chat_core::time::now_millis())
-    {
-        return Err(ApiError::new(
-            403,
-            ban.code(),
-            "You cannot moderate a room you are banned from.",
-        ));
-    }
+    refuse_if_banned(&m.store, &room_id, &caller.user_id, role).await?;
     Ok(Acting { caller, room, role })
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use aws_sdk_ivschat::types::{FallbackResult, MessageReviewHandler, RoomSummary};
 use chat_core::domain::records::{AuditAction, AuditEntry, RoomRecord};
 use chat_core::http::error::ApiError;
-use chat_core::ivs::ivs_error;
+use chat_core::ivs::{is_not_found, ivs_error};
 use chat_core::store::{Store, StoreError};
 use lambda_http::Request;
 
@@ -121,14 +121,11 @@ pub async fn delete<S: Store>(p: &Provisioner<S>, record: &RoomRecord) -> Result
         .tags(DELETING_TAG, "true")
         .send()
         .await;
-    match marked {
-        Ok(_) => {}
-        // Already gone from IVS (an earlier attempt): finish the job in the store.
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_resource_not_found_exception()) => {}
-        Err(err) => return Err(ivs_error(err)),
+    // Already gone from IVS (an earlier attempt): finish the job in the store.
+    if let Err(err) = marked
+        && !is_not_found(&err)
+    {
+        return Err(ivs_error(err));
     }
     p.store.delete_room(&record.room_id).await?;
     delete_from_ivs(p, &record.room_arn).await
@@ -136,15 +133,8 @@ pub async fn delete<S: Store>(p: &Provisioner<S>, record: &RoomRecord) -> Result
 
 async fn delete_from_ivs<S>(p: &Provisioner<S>, arn: &str) -> Result<(), ApiError> {
     match p.ivs.delete_room().identifier(arn).send().await {
-        Ok(_) => Ok(()),
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_resource_not_found_exception()) =>
-        {
-            Ok(())
-        }
-        Err(err) => Err(ivs_error(err)),
+        Err(err) if !is_not_found(&err) => Err(ivs_error(err)),
+        _ => Ok(()),
     }
 }
 

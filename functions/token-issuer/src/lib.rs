@@ -11,7 +11,7 @@ use chat_core::domain::records::Profile;
 use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, json_response, respond};
 use chat_core::http::fields;
-use chat_core::http::request::{caller, json_body, room_access, room_id};
+use chat_core::http::request::{caller, json_body, refuse_if_banned, room_access, room_id};
 use chat_core::ivs::ivs_error;
 use chat_core::store::{ChatStore, Store};
 use lambda_http::{Body, Error, Request, Response};
@@ -106,29 +106,6 @@ async fn issue<S: Store>(
             "capabilities": role.capabilities().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         }),
     ))
-}
-
-/// 403 for a banned or timed-out user, saying until when. A ban binds only roles below the
-/// banner's: one placed before the user was known to outrank its author does not.
-async fn refuse_if_banned<S: Store>(
-    store: &ChatStore<S>,
-    room_id: &str,
-    user_id: &str,
-    role: Role,
-) -> Result<(), ApiError> {
-    let Some(ban) = store.active_ban(room_id, user_id).await? else {
-        return Ok(());
-    };
-    if !ban.binds(role, chat_core::time::now_millis()) {
-        return Ok(());
-    }
-    let message = match ban.until {
-        Some(_) => "You are timed out in this room.",
-        None => "You are banned from this room.",
-    };
-    Err(ApiError::new(403, ban.code(), message)
-        .with_detail("until", ban.until.map(chat_core::time::rfc3339))
-        .with_detail("reason", ban.reason))
 }
 
 /// What the identity says of the user now, so that moderation acts know an admin when they

@@ -161,6 +161,29 @@ pub fn require_outranks(caller: Role, target: Role) -> Result<(), ApiError> {
     }
 }
 
+/// 403 for a banned or timed-out user, saying until when. A ban binds only roles below the
+/// banner's: one placed before the user was known to outrank its author does not.
+pub async fn refuse_if_banned<S: Store>(
+    store: &ChatStore<S>,
+    room_id: &str,
+    user_id: &str,
+    role: Role,
+) -> Result<(), ApiError> {
+    let Some(ban) = store.active_ban(room_id, user_id).await? else {
+        return Ok(());
+    };
+    if !ban.binds(role, crate::time::now_millis()) {
+        return Ok(());
+    }
+    let message = match ban.until {
+        Some(_) => "You are timed out in this room.",
+        None => "You are banned from this room.",
+    };
+    Err(ApiError::new(403, ban.code(), message)
+        .with_detail("until", ban.until.map(crate::time::rfc3339))
+        .with_detail("reason", ban.reason))
+}
+
 /// 403 unless the role may moderate the room.
 pub fn require_moderator(role: Role) -> Result<(), ApiError> {
     if role.moderates() {

@@ -32,6 +32,12 @@ pub fn logging_configuration_arn(region: &str, account_id: &str, id: &str) -> St
     format!("arn:aws:ivschat:{region}:{account_id}:logging-configuration/{id}")
 }
 
+/// Whether IVS answered that the resource does not exist (for steps that are done when it
+/// is already gone).
+pub fn is_not_found<E: ProvideErrorMetadata>(err: &SdkError<E>) -> bool {
+    err.code() == Some("ResourceNotFoundException")
+}
+
 /// An IVS failure as the App API answers it: what the caller can act on keeps its meaning
 /// (404, 400, 409, 429); anything else is IVS failing: 502 with the IVS error code.
 pub fn ivs_error<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) -> ApiError {

@@ -36,6 +36,17 @@ step "cargo test"
 cargo build --workspace --bins --locked
 cargo test --workspace --locked
 
+step "Moderation engine against rustrict and the JS filters on the corpus (it must lead)"
+cargo build --locked -p chat-moderation --example peer_verdicts
+target/debug/examples/peer_verdicts ours > target/peer-ours.jsonl
+target/debug/examples/peer_verdicts rustrict > target/peer-rustrict.jsonl
+(
+  cd tests/peers
+  npm ci --no-audit --no-fund --loglevel=error
+  node compare.mjs --engine "this engine=$OLDPWD/target/peer-ours.jsonl" \
+    --engine "rustrict 0.7=$OLDPWD/target/peer-rustrict.jsonl" --lead "this engine"
+)
+
 step "Python clients (boto3, AWS CLI) against the emulator"
 IVSCHAT_EMULATOR_BIN="$PWD/target/debug/ivschat-emulator" \
   .venv/bin/python -m pytest tests/clients/python -q -p no:cacheprovider

@@ -2,12 +2,16 @@
 // Runs JS profanity filters over the labelled moderation corpus and prints, per language and
 // split, each filter's precision and recall on the flag decision and its mean time per message.
 //
-//   node compare.mjs [CORPUS_DIR] [--engine VERDICTS.jsonl] [--categories] [--misses]
+//   node compare.mjs [CORPUS_DIR] [--engine [NAME=]VERDICTS.jsonl]... [--lead NAME]
+//                    [--categories] [--misses]
 //
-// CORPUS_DIR defaults to ../../shared/moderation/corpus (relative to this file). VERDICTS.jsonl
-// holds this engine's verdicts, one {"lang","text","flagged"} object per line; they are scored
-// as one more row (no timing). --categories adds a per-category table (share of lines each
-// filter flags) for every language; --misses lists the lines most filters get wrong.
+// CORPUS_DIR defaults to ../../shared/moderation/corpus (relative to this file). Each
+// VERDICTS.jsonl holds an engine's verdicts, one {"lang","text","flagged","micros"?} object per
+// line (written by `cargo run -p chat-moderation --example peer_verdicts`); each is scored as one
+// more row, timed by its own `micros` when given. --lead NAME exits 1 unless that engine has
+// the best precision of all filters, at a recall no lower than theirs, on every language's
+// held-out split (overall, English). --categories adds a per-category table (share of lines
+// each filter flags) for every language; --misses lists the lines most filters get wrong.
 //
 // Only the categories about profanity are scored: spam, links and a room's blocked terms are not
 // what these filters do, so those lines are skipped. "profanity-mild" lines (mild swearing, allowed
@@ -33,15 +37,17 @@ const relevant = (category) => PROFANITY_CATEGORIES.has(category) || category.st
 // ---- arguments
 const args = process.argv.slice(2);
 let corpusDir = resolve(HERE, '../../shared/moderation/corpus');
-let enginePath = null;
+const enginePaths = [];
+let lead = null;
 let perCategory = false;
 let showMisses = false;
 for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--engine') enginePath = resolve(args[++i]);
+  if (args[i] === '--engine') enginePaths.push(args[++i]);
+  else if (args[i] === '--lead') lead = args[++i];
   else if (args[i] === '--categories') perCategory = true;
   else if (args[i] === '--misses') showMisses = true;
   else if (args[i] === '-h' || args[i] === '--help') {
-    console.log('usage: node compare.mjs [CORPUS_DIR] [--engine VERDICTS.jsonl] [--categories] [--misses]');
+    console.log('usage: node compare.mjs [CORPUS_DIR] [--engine [NAME=]VERDICTS.jsonl]... [--lead NAME] [--categories] [--misses]');
     process.exit(0);
   } else corpusDir = resolve(args[i]);
 }
@@ -97,20 +103,25 @@ function makeFilters() {
   ];
 }
 
-function loadEngine(path) {
+function loadEngine(spec) {
+  const [name, path] = spec.includes('=') ? spec.split(/=(.*)/s) : ['this engine', spec];
   const verdicts = new Map();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of readFileSync(resolve(path), 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const v = JSON.parse(line);
-    verdicts.set(`${v.lang}\u0000${v.text}`, Boolean(v.flagged));
+    verdicts.set(`${v.lang}\u0000${v.text}`, v);
   }
+  const verdict = (r) => {
+    const v = verdicts.get(`${r.lang}\u0000${r.text}`);
+    if (v === undefined) throw new Error(`no verdict from ${name} for [${r.lang}] ${r.text}`);
+    return v;
+  };
   return {
-    name: 'this engine',
-    untimed: true,
-    flagged: (r) => {
-      const v = verdicts.get(`${r.lang}\u0000${r.text}`);
-      if (v === undefined) throw new Error(`no engine verdict for [${r.lang}] ${r.text}`);
-      return v;
+    name,
+    flagged: (r) => Boolean(verdict(r).flagged),
+    micros: (rows) => {
+      const timed = rows.map((r) => verdict(r).micros).filter((m) => typeof m === 'number');
+      return timed.length ? timed.reduce((a, b) => a + b, 0) / timed.length : NaN;
     },
   };
 }
@@ -143,7 +154,8 @@ const lpad = (s, n) => String(s).padStart(n);
 
 // ---- main
 const filters = makeFilters();
-if (enginePath) filters.push(loadEngine(enginePath));
+for (const spec of enginePaths) filters.push(loadEngine(spec));
+const leadFailures = [];
 
 const corpus = Object.fromEntries(LANGS.map((l) => [l, readCorpus(l)]));
 const total = Object.values(corpus).reduce((n, rows) => n + rows.length, 0);
@@ -160,7 +172,7 @@ for (const lang of LANGS) {
   const rows = corpus[lang];
   if (!rows.length) continue;
   const verdicts = filters.map((f) => rows.map((r) => f.flagged(r)));
-  const micros = filters.map((f) => (f.untimed ? NaN : timeIt(f, rows)));
+  const micros = filters.map((f) => (f.micros ? f.micros(rows) : timeIt(f, rows)));
   const splits = ['tune', 'holdout', 'all'];
   const counts = splits.map((s) => rows.filter((r) => s === 'all' || r.split === s));
   console.log(`== ${lang}: ${rows.length} lines (` +
@@ -178,6 +190,18 @@ for (const lang of LANGS) {
     line += Number.isNaN(micros[k]) ? '   -' : lpad(micros[k].toFixed(1), 6);
     console.log(line);
   });
+  if (lead) {
+    const held = rows.map((r, i) => (r.split === 'holdout' ? i : -1)).filter((i) => i >= 0);
+    const m = filters.map((f, k) => score(held.map((i) => rows[i]), held.map((i) => verdicts[k][i])));
+    const me = filters.findIndex((f) => f.name === lead);
+    if (me < 0) throw new Error(`--lead ${lead}: no such filter`);
+    filters.forEach((f, k) => {
+      if (k === me) return;
+      const better = m[k].precision > m[me].precision || (m[k].precision === m[me].precision && m[k].recall > m[me].recall);
+      const recallLower = m[me].recall < m[k].recall;
+      if (better || recallLower) leadFailures.push(`${lang} holdout: ${f.name} P ${pct(m[k].precision)} R ${pct(m[k].recall)} vs ${lead} P ${pct(m[me].precision)} R ${pct(m[me].recall)}`);
+    });
+  }
   if (perCategory) {
     const cats = [...new Set(rows.map((r) => r.category))];
     console.log(`\n  ${lang}: share of lines flagged, per category (expected in brackets)`);
@@ -200,4 +224,12 @@ for (const lang of LANGS) {
     });
   }
   console.log('');
+}
+
+if (lead) {
+  if (leadFailures.length) {
+    console.error(`${lead} does not lead:\n  ` + leadFailures.join('\n  '));
+    process.exit(1);
+  }
+  console.log(`${lead} leads every filter on precision, at equal or better recall, on every held-out split.`);
 }

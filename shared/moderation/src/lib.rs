@@ -2,19 +2,21 @@
 //! into matchers once, then one pass per rule over the message.
 //!
 //! Rules, in order: the room's blocked terms (evasion-aware, `*` wildcards, allowed terms win),
-//! profanity by level (`rustrict`, which sees through spacing, repeats, confusables and
-//! self-censoring, and knows `assassin` from `ass`), links (off, or only allowed domains and
-//! their subdomains, bare domains included), and spam (shouting, repeated characters). Each
-//! rule either refuses the message with a reason code or masks what it caught with `*`.
+//! profanity by level and language (this crate's own lexicons, compiled at build time, matched
+//! on word boundaries of the skeleton so `assassin` and `Scunthorpe` pass, with ambiguous words
+//! caught only as insults), links (off, or only allowed domains and their subdomains, bare
+//! domains included), and spam (shouting, repeated characters, repeated units and phrases).
+//! Each rule either refuses the message with a reason code or masks what it caught with `*`.
 
+mod frames;
+pub mod lexicon;
 mod links;
 mod spam;
 mod terms;
 pub mod text;
 
-use rustrict::{Censor, Type};
-
 use chat_core::domain::policy::{Action, LinkMode, ModerationPolicy, ProfanityLevel};
+use lexicon::Selection;
 use terms::TermSet;
 use text::Skeleton;
 
@@ -27,6 +29,7 @@ pub enum Rule {
     Link,
     Caps,
     RepeatedCharacters,
+    RepeatedPhrase,
 }
 
 impl Rule {
@@ -37,6 +40,7 @@ impl Rule {
             Self::Link => "LINK_NOT_ALLOWED",
             Self::Caps => "EXCESSIVE_CAPS",
             Self::RepeatedCharacters => "REPEATED_CHARACTERS",
+            Self::RepeatedPhrase => "REPEATED_PHRASE",
         }
     }
 }
@@ -58,19 +62,14 @@ pub struct CompiledPolicy {
     policy: ModerationPolicy,
     blocked: TermSet,
     allowed: TermSet,
-    profanity: Option<Type>,
+    profanity: Option<Selection>,
 }
 
 impl CompiledPolicy {
     pub fn new(policy: ModerationPolicy) -> Self {
-        let profanity = match policy.profanity {
-            ProfanityLevel::Off => None,
-            ProfanityLevel::Mild => Some(Type::SEVERE),
-            ProfanityLevel::Moderate => Some(Type::MODERATE_OR_HIGHER),
-            ProfanityLevel::Strict => Some(Type::MILD_OR_HIGHER),
-        }
-        .map(|level| {
-            (Type::PROFANE | Type::OFFENSIVE | Type::SEXUAL) & level | Type::MEAN & Type::SEVERE
+        let profanity = (policy.profanity != ProfanityLevel::Off).then(|| Selection {
+            languages: policy.languages.clone(),
+            level: policy.profanity,
         });
         Self {
             blocked: TermSet::new(&policy.blocked_terms),
@@ -87,8 +86,7 @@ impl CompiledPolicy {
 
 /// Builds what the engine needs up front, so the first message costs what every other does.
 pub fn warm_up() {
-    // rustrict builds its word tables on first use.
-    let _ = Censor::from_str("warm up the tables").analyze();
+    lexicon::warm_up();
     let _ = CompiledPolicy::new(ModerationPolicy::default());
     let _ = links::find("warm up example.com");
 }
@@ -142,18 +140,13 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
         }
     }
 
-    // Profanity: allowed terms are blanked out before the analysis.
-    if let Some(threshold) = policy.profanity {
-        let mut text = content.to_owned();
-        for &(a, b) in &allowed {
-            text.replace_range(a..b, &" ".repeat(b - a));
-        }
-        let mut censor = Censor::from_str(&text);
-        censor
-            .with_censor_threshold(threshold)
-            .with_censor_first_character_threshold(Type::NONE);
-        let (censored, analysis) = censor.censor_and_analyze();
-        if analysis.is(threshold) {
+    // Profanity: what an allowed term covers is not caught.
+    if let Some(selection) = &policy.profanity {
+        let hits: Vec<_> = lexicon::find(&skeleton, content, selection)
+            .into_iter()
+            .filter(|s| !is_allowed(*s))
+            .collect();
+        if !hits.is_empty() {
             match actions.profanity {
                 Action::Deny => {
                     return Verdict::Deny {
@@ -161,7 +154,7 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
                     };
                 }
                 Action::Mask => {
-                    masks.extend(censored_spans(&text, &censored));
+                    masks.extend(hits);
                     masked.push(Rule::Profanity);
                 }
             }
@@ -197,21 +190,6 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
         content: mask(content, &masks),
         masked,
     }
-}
-
-/// Where `censored` (same characters, some turned to `*`) differs from `original`, as byte
-/// ranges of the original.
-fn censored_spans(original: &str, censored: &str) -> Vec<(usize, usize)> {
-    if original.chars().count() != censored.chars().count() {
-        // rustrict changed more than it masked: mask every word it touched instead.
-        return vec![(0, original.len())];
-    }
-    original
-        .char_indices()
-        .zip(censored.chars())
-        .filter(|((_, o), c)| *c == '*' && *o != '*')
-        .map(|((i, o), _)| (i, i + o.len_utf8()))
-        .collect()
 }
 
 /// The text with every character inside the spans replaced by `*`.

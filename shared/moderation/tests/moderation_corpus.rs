@@ -1,15 +1,29 @@
-//! The moderation engine against a labelled corpus of chat (clean chat, profanity and the ways
-//! people hide it, innocent look-alikes, links, spam, a room's blocked terms): precision and
-//! recall must stay above the thresholds, overall and per category.
+//! The moderation engine against the labelled corpus (`corpus/*.tsv`, one file per language:
+//! clean chat, the Scunthorpe class, ambiguous words used innocently and as insults, numbers,
+//! profanity and every way people hide it, links, spam). Each file is reviewed by the corpus
+//! room with its language on. Precision and recall are reported for both splits; the thresholds
+//! hold on the held-out third, which is never tuned on.
 
-use chat_core::domain::policy::ModerationPolicy;
+use chat_core::domain::policy::{Language, ModerationPolicy};
 use chat_moderation::{CompiledPolicy, Verdict, review};
 
-/// The corpus room's policy: everything on, every rule refusing.
-fn corpus_policy() -> CompiledPolicy {
+const MIN_PRECISION: f64 = 0.995;
+const MIN_RECALL: f64 = 0.97;
+
+const FILES: [(Language, &str); 5] = [
+    (Language::En, include_str!("../corpus/en.tsv")),
+    (Language::Es, include_str!("../corpus/es.tsv")),
+    (Language::Fr, include_str!("../corpus/fr.tsv")),
+    (Language::De, include_str!("../corpus/de.tsv")),
+    (Language::Pt, include_str!("../corpus/pt.tsv")),
+];
+
+/// The corpus room (see `corpus/README.md`): everything on, every rule refusing.
+fn corpus_room(language: Language) -> CompiledPolicy {
     let policy: ModerationPolicy = serde_json::from_value(serde_json::json!({
         "blockedTerms": ["spoiler*", "crypto giveaway", "free vbucks"],
         "profanity": "moderate",
+        "languages": [language],
         "links": {"mode": "allowlist", "domains": ["example.com", "twitch.tv"]},
         "actions": {"profanity": "deny", "blockedTerms": "deny", "links": "deny"}
     }))
@@ -17,63 +31,88 @@ fn corpus_policy() -> CompiledPolicy {
     CompiledPolicy::new(policy)
 }
 
-/// Precision: of what was flagged, how much should have been. Recall: of what should have been
-/// flagged, how much was. Thresholds: see the closing note of the message-review issue.
-const MIN_PRECISION: f64 = 0.97;
-const MIN_RECALL: f64 = 0.95;
+#[derive(Default)]
+struct Score {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+    tn: usize,
+    misses: Vec<String>,
+}
+
+impl Score {
+    fn lines(&self) -> usize {
+        self.tp + self.fp + self.fn_ + self.tn
+    }
+    fn precision(&self) -> f64 {
+        self.tp as f64 / (self.tp + self.fp).max(1) as f64
+    }
+    fn recall(&self) -> f64 {
+        self.tp as f64 / (self.tp + self.fn_).max(1) as f64
+    }
+}
 
 #[test]
-fn precision_and_recall_hold_on_the_corpus() {
-    let policy = corpus_policy();
-    let corpus = include_str!("corpus/moderation.tsv");
-    let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
-    let mut misses = Vec::new();
-    for line in corpus
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let mut parts = line.splitn(3, '\t');
-        let (expected, category, text) = (
-            parts.next().unwrap(),
-            parts.next().unwrap(),
-            parts.next().unwrap(),
-        );
-        let flagged = match review(&policy, text) {
-            Verdict::Deny { .. } => true,
-            Verdict::Allow { masked, .. } => !masked.is_empty(),
-        };
-        match (expected == "flag", flagged) {
-            (true, true) => tp += 1,
-            (false, true) => {
-                fp += 1;
-                misses.push(format!("false positive [{category}] {text}"));
+fn precision_and_recall_hold_on_the_held_out_corpus() {
+    let (mut tune, mut holdout) = (Score::default(), Score::default());
+    for (language, file) in FILES {
+        let room = corpus_room(language);
+        for line in file.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let cols: Vec<&str> = line.splitn(4, '\t').collect();
+            let [expected, category, split, text] = cols[..] else {
+                panic!("malformed corpus line: {line:?}");
+            };
+            let flagged = match review(&room, text) {
+                Verdict::Deny { .. } => true,
+                Verdict::Allow { masked, .. } => !masked.is_empty(),
+            };
+            let score = if split == "holdout" {
+                &mut holdout
+            } else {
+                &mut tune
+            };
+            let label = format!("{split} {language:?} [{category}] {text}");
+            match (expected == "flag", flagged) {
+                (true, true) => score.tp += 1,
+                (false, true) => {
+                    score.fp += 1;
+                    score.misses.push(format!("false positive: {label}"));
+                }
+                (true, false) => {
+                    score.fn_ += 1;
+                    score.misses.push(format!("missed: {label}"));
+                }
+                (false, false) => score.tn += 1,
             }
-            (true, false) => {
-                fn_ += 1;
-                misses.push(format!("missed [{category}] {text}"));
-            }
-            (false, false) => tn += 1,
         }
     }
-    let precision = tp as f64 / (tp + fp) as f64;
-    let recall = tp as f64 / (tp + fn_) as f64;
-    println!(
-        "corpus: {} lines, precision {precision:.3}, recall {recall:.3} (tp {tp}, fp {fp}, fn {fn_}, tn {tn})",
-        tp + fp + fn_ + tn
-    );
-    for miss in &misses {
-        println!("  {miss}");
+    for (name, score) in [("tune", &tune), ("holdout", &holdout)] {
+        println!(
+            "{name}: {} lines, precision {:.4}, recall {:.4} (tp {}, fp {}, fn {}, tn {})",
+            score.lines(),
+            score.precision(),
+            score.recall(),
+            score.tp,
+            score.fp,
+            score.fn_,
+            score.tn
+        );
+        for miss in &score.misses {
+            println!("  {miss}");
+        }
     }
     assert!(
-        tp + fp + fn_ + tn >= 300,
-        "the corpus has several hundred lines"
+        tune.lines() + holdout.lines() >= 1500,
+        "at least 1,500 lines"
     );
     assert!(
-        precision >= MIN_PRECISION,
-        "precision {precision:.3} < {MIN_PRECISION}: {misses:#?}"
+        holdout.precision() >= MIN_PRECISION,
+        "held-out precision {:.4} < {MIN_PRECISION}",
+        holdout.precision()
     );
     assert!(
-        recall >= MIN_RECALL,
-        "recall {recall:.3} < {MIN_RECALL}: {misses:#?}"
+        holdout.recall() >= MIN_RECALL,
+        "held-out recall {:.4} < {MIN_RECALL}",
+        holdout.recall()
     );
 }

@@ -23,6 +23,17 @@ pub enum ProfanityLevel {
     Strict,
 }
 
+/// A language whose profanity lexicon a room turns on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    En,
+    Es,
+    Fr,
+    De,
+    Pt,
+}
+
 /// What happens to a message a rule catches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -64,6 +75,9 @@ pub struct SpamPolicy {
     /// The same message twice in a row from the same user, within this many seconds, is
     /// refused; 0 turns it off.
     pub duplicate_window_seconds: u32,
+    /// A message that is mostly one short unit or phrase repeated more than this many times in
+    /// a row (`hahahahaha…`, `follow me follow me …`) is spam; 0 turns it off.
+    pub max_phrase_repeats: usize,
 }
 
 impl Default for SpamPolicy {
@@ -73,6 +87,7 @@ impl Default for SpamPolicy {
             caps_min_letters: 12,
             max_repeated_chars: 12,
             duplicate_window_seconds: 30,
+            max_phrase_repeats: 3,
         }
     }
 }
@@ -95,7 +110,7 @@ impl Default for Actions {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ModerationPolicy {
     /// Words or phrases to catch; `*` matches any run of letters (`spoil*`).
@@ -103,11 +118,28 @@ pub struct ModerationPolicy {
     /// Words never caught, even when they contain a blocked or profane word.
     pub allowed_terms: Vec<String>,
     pub profanity: ProfanityLevel,
+    /// Whose profanity lexicons apply (`["en"]` unless the room says otherwise).
+    pub languages: Vec<Language>,
     pub links: LinkPolicy,
     pub spam: SpamPolicy,
     /// Seconds a viewer waits between two messages; 0 turns slow mode off.
     pub slow_mode_seconds: u32,
     pub actions: Actions,
+}
+
+impl Default for ModerationPolicy {
+    fn default() -> Self {
+        Self {
+            blocked_terms: Vec::new(),
+            allowed_terms: Vec::new(),
+            profanity: ProfanityLevel::default(),
+            languages: vec![Language::En],
+            links: LinkPolicy::default(),
+            spam: SpamPolicy::default(),
+            slow_mode_seconds: 0,
+            actions: Actions::default(),
+        }
+    }
 }
 
 impl ModerationPolicy {
@@ -156,6 +188,15 @@ impl ModerationPolicy {
         }
         if self.links.mode == LinkMode::Allowlist && self.links.domains.is_empty() {
             out.push("links.domains: an allowlist needs at least one domain".to_owned());
+        }
+        if self.profanity != ProfanityLevel::Off && self.languages.is_empty() {
+            out.push("languages: profanity needs at least one language".to_owned());
+        }
+        let mut languages = self.languages.clone();
+        languages.sort();
+        languages.dedup();
+        if languages.len() != self.languages.len() {
+            out.push("languages: each language once".to_owned());
         }
         if self.slow_mode_seconds > MAX_SLOW_MODE_SECONDS {
             out.push(format!("slowModeSeconds: at most {MAX_SLOW_MODE_SECONDS}"));
@@ -206,5 +247,14 @@ mod tests {
         assert_eq!(bad.problems().len(), 4, "{:?}", bad.problems());
         assert!(serde_json::from_str::<ModerationPolicy>(r#"{"profanity":"extreme"}"#).is_err());
         assert!(serde_json::from_str::<ModerationPolicy>(r#"{"unknownRule":1}"#).is_err());
+        assert_eq!(ModerationPolicy::default().languages, [Language::En]);
+        assert!(serde_json::from_str::<ModerationPolicy>(r#"{"languages":["xx"]}"#).is_err());
+        let twice: ModerationPolicy = serde_json::from_str(r#"{"languages":["fr","fr"]}"#).unwrap();
+        assert_eq!(twice.problems(), ["languages: each language once"]);
+        let none: ModerationPolicy = serde_json::from_str(r#"{"languages":[]}"#).unwrap();
+        assert_eq!(
+            none.problems(),
+            ["languages: profanity needs at least one language"]
+        );
     }
 }

@@ -170,10 +170,10 @@ impl RunningStack {
                 region,
             },
             moderator: moderator::Moderator {
-                ivs,
+                ivs: ivs.clone(),
                 store: store.clone(),
             },
-            reviewer: message_review::Reviewer::new(store, default_policy.clone()),
+            reviewer: message_review::Reviewer::new(store, default_policy.clone()).with_events(ivs),
             default_policy,
             account_id,
             emulator_addr: emulator.addr,

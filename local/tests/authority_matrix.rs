@@ -154,6 +154,7 @@ async fn every_route_as_every_caller_answers_as_the_readme_says() {
             let path = template
                 .replace("{roomId}", &room)
                 .replace("{messageId}", "M2YcHkgffEvU")
+                .replace("{heldId}", "001795003100000-M2YcHkgffEvU")
                 .replace("{id}", &config_id)
                 .replace(
                     "{userId}",

@@ -160,6 +160,29 @@ async fn every_route_is_served_by_its_function_for_a_verified_caller() {
         .call("POST", &format!("/rooms/{room}/disconnects"), Some(kick))
         .await;
     step("POST /rooms/{roomId}/disconnects", &r, 200);
+    let r = bob
+        .call("GET", &format!("/rooms/{room}/messages?limit=10"), None)
+        .await;
+    step("GET /rooms/{roomId}/messages", &r, 200);
+    let r = admin
+        .call("GET", &format!("/rooms/{room}/held"), None)
+        .await;
+    step("GET /rooms/{roomId}/held", &r, 200);
+    for decision in ["approve", "reject"] {
+        // Nothing is held: the route answers, and says so.
+        let r = admin
+            .call(
+                "POST",
+                &format!("/rooms/{room}/held/001795003100000-M2YcHkgffEvU/{decision}"),
+                None,
+            )
+            .await;
+        step(
+            &format!("POST /rooms/{{roomId}}/held/{{heldId}}/{decision}"),
+            &r,
+            404,
+        );
+    }
     let r = admin
         .call("GET", &format!("/rooms/{room}/audit?limit=50"), None)
         .await;
@@ -465,6 +488,6 @@ fn the_routes_are_exactly_those_of_template_yaml() {
         .map(|(key, function)| (key.to_string(), function.resource_name().to_owned()))
         .collect();
     let template = template_routes();
-    assert_eq!(template.len(), 22, "{template:?}");
+    assert_eq!(template.len(), 26, "{template:?}");
     assert_eq!(ours, template);
 }

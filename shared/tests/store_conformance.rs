@@ -3,7 +3,11 @@
 
 use std::time::Duration;
 
-use chat_core::domain::records::{AuditAction, AuditEntry, Ban, Moderator, RoomRecord};
+use chat_core::domain::records::{
+    AuditAction, AuditEntry, Ban, ChatMessage, HeldMessage, MessageSender, Moderator, RoomRecord,
+    SentMessage,
+};
+use chat_core::domain::role::Role;
 use chat_core::store::{
     ChatStore, Condition, EmbeddedStore, Item, Query, SlowMode, Store, StoreError, now_secs,
 };
@@ -334,6 +338,106 @@ async fn repository<S: Store>(chat: ChatStore<S>) {
     );
 }
 
+fn chat_message(id: &str, user: &str, send_time: i64) -> (SentMessage, ChatMessage) {
+    let sent = SentMessage {
+        message_id: id.into(),
+        user_id: user.into(),
+        role: Role::Viewer,
+        at: send_time,
+    };
+    let message = ChatMessage {
+        id: id.into(),
+        content: format!("hello from {user}"),
+        attributes: Default::default(),
+        sender: MessageSender {
+            user_id: user.into(),
+            attributes: [("displayName".to_owned(), user.to_uppercase())].into(),
+        },
+        send_time,
+    };
+    (sent, message)
+}
+
+/// History and the held queue: newest first with a cursor, deletions by message id, a trim to
+/// the cap, a purge by sender, the window, and a held message decided once.
+async fn history_and_held<S: Store>(chat: ChatStore<S>) {
+    let room = "HiStOrY12345";
+    let now = chat_core::time::now_millis();
+    let ids: Vec<String> = (0..6).map(|n| format!("MsgId{n:07}")).collect();
+    for (n, id) in ids.iter().enumerate() {
+        let user = if n % 2 == 0 { "bob" } else { "carol" };
+        let (sent, message) = chat_message(id, user, now - 6_000 + n as i64 * 1000);
+        chat.record_delivery(room, &sent, &message, 3600)
+            .await
+            .unwrap();
+    }
+    let since = now - 3_600_000;
+    let first = chat.history(room, 4, None, since).await.unwrap();
+    let got: Vec<&str> = first.messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(
+        got,
+        [
+            "MsgId0000005",
+            "MsgId0000004",
+            "MsgId0000003",
+            "MsgId0000002"
+        ]
+    );
+    assert_eq!(first.messages[0].sender.attributes["displayName"], "CAROL");
+    let rest = chat.history(room, 4, first.next, since).await.unwrap();
+    let got: Vec<&str> = rest.messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(got, ["MsgId0000001", "MsgId0000000"]);
+    assert_eq!(rest.next, None);
+    // The window: nothing older than `since`, and no cursor past it.
+    let recent = chat.history(room, 10, None, now - 2_500).await.unwrap();
+    assert_eq!(recent.messages.len(), 2);
+
+    chat.delete_history(room, "MsgId0000004").await.unwrap();
+    chat.delete_history(room, "NeverSeen123").await.unwrap();
+    let page = chat.history(room, 10, None, since).await.unwrap();
+    assert!(page.messages.iter().all(|m| m.id != "MsgId0000004"));
+    assert_eq!(page.messages.len(), 5);
+
+    assert_eq!(chat.trim_history(room, 4, 100).await.unwrap(), 1);
+    let page = chat.history(room, 10, None, since).await.unwrap();
+    assert_eq!(page.messages.len(), 4);
+    assert_eq!(page.messages[3].id, "MsgId0000001");
+
+    let purged = chat.purge_history(room, "carol", 100).await.unwrap();
+    assert_eq!(purged, ["MsgId0000005", "MsgId0000003", "MsgId0000001"]);
+    let page = chat.history(room, 10, None, since).await.unwrap();
+    let got: Vec<&str> = page.messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(got, ["MsgId0000002"]);
+
+    // Held: queued oldest first, claimed once, released, dropped.
+    for (n, id) in ["HeldId000001", "HeldId000002"].iter().enumerate() {
+        let (_, message) = chat_message(id, "dave", now + n as i64);
+        let held = HeldMessage {
+            held_id: format!("{:015}-{id}", now + n as i64),
+            message,
+            reason: "BORDERLINE_PROFANITY".into(),
+            role: Role::Viewer,
+        };
+        chat.put_held(room, &held).await.unwrap();
+    }
+    let queue = chat.held_queue(room, 10).await.unwrap();
+    assert_eq!(queue.len(), 2);
+    assert_eq!(queue[0].message.id, "HeldId000001");
+    let first_id = queue[0].held_id.clone();
+    assert_eq!(chat.held(room, &first_id).await.unwrap().unwrap(), queue[0]);
+    chat.claim_held(room, &first_id).await.unwrap();
+    assert_eq!(
+        chat.claim_held(room, &first_id).await,
+        Err(StoreError::ConditionFailed),
+        "decided once"
+    );
+    chat.release_held(room, &first_id).await.unwrap();
+    chat.claim_held(room, &first_id).await.unwrap();
+    chat.delete_held(room, &first_id).await.unwrap();
+    assert_eq!(chat.held(room, &first_id).await.unwrap(), None);
+    assert_eq!(chat.held_queue(room, 10).await.unwrap().len(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embedded_store_conforms() {
     let dir = tempfile::tempdir().unwrap();
@@ -342,6 +446,10 @@ async fn embedded_store_conforms() {
     conditional_writes_are_atomic(store.clone()).await;
     repository(ChatStore::new(
         EmbeddedStore::open(&dir.path().join("repo")).unwrap(),
+    ))
+    .await;
+    history_and_held(ChatStore::new(
+        EmbeddedStore::open(&dir.path().join("history")).unwrap(),
     ))
     .await;
     // Durable: what was written is there after reopening.
@@ -357,4 +465,5 @@ async fn dynamo_store_conforms() {
     port_contract(&store).await;
     conditional_writes_are_atomic(store.clone()).await;
     repository(ChatStore::new(moto.table("repository").await)).await;
+    history_and_held(ChatStore::new(moto.table("history").await)).await;
 }

@@ -1,5 +1,7 @@
-//! What a message's review costs, with the ban check (a read, trusted 500 ms) and the sender's
-//! record (a write per message let through) on the hot path, against both stores:
+//! What a message's review costs, with the ban check (a read, trusted 500 ms) and the delivery
+//! record (the sender, and the message in the room's history: two writes sent together, per
+//! message let through) on the hot path, against both stores, with history on (the default)
+//! and off:
 //! - end to end through the IVS Chat emulator's invoke path: a viewer's SEND_MESSAGE → the
 //!   emulator invokes the review function (a Lambda Invoke endpoint in this process) → the
 //!   message is delivered back; p50/p99 per message;
@@ -27,8 +29,13 @@ use tokio_tungstenite::tungstenite::Message;
 const HANDLER: &str = "arn:aws:lambda:us-east-1:123456789012:function:message-review";
 const MESSAGES: usize = 400;
 
-fn policy() -> ModerationPolicy {
-    serde_json::from_value(json!({"blockedTerms": ["spoiler*"], "profanity": "moderate"})).unwrap()
+fn policy(history: bool) -> ModerationPolicy {
+    serde_json::from_value(json!({
+        "blockedTerms": ["spoiler*"],
+        "profanity": "moderate",
+        "historyMessages": if history { 200 } else { 0 },
+    }))
+    .unwrap()
 }
 
 fn summary(label: &str, mut samples: Vec<Duration>) {
@@ -43,7 +50,15 @@ fn summary(label: &str, mut samples: Vec<Duration>) {
     );
 }
 
-async fn measure<S: Store + Clone + 'static>(label: &str, store: ChatStore<S>) {
+async fn measure<S: Store + Clone + 'static>(
+    store_label: &str,
+    store: ChatStore<S>,
+    history: bool,
+) {
+    let label = format!(
+        "{store_label}, history {}",
+        if history { "on" } else { "off" }
+    );
     chat_moderation::warm_up();
     let reviewer = Arc::new(Reviewer::new(store.clone(), ModerationPolicy::default()));
     let emu = emulator_reviewed_by(reviewer.clone()).await;
@@ -60,7 +75,7 @@ async fn measure<S: Store + Clone + 'static>(label: &str, store: ChatStore<S>) {
         .await
         .unwrap();
     let mut room = RoomRecord::new(created.id().unwrap(), created.arn().unwrap(), "owner", "b");
-    room.policy = Some(policy());
+    room.policy = Some(policy(history));
     store.create_room(&room).await.unwrap();
     let token = ivs
         .create_chat_token()
@@ -154,12 +169,12 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        measure(
-            "embedded",
-            ChatStore::new(EmbeddedStore::open(dir.path()).unwrap()),
-        )
-        .await;
+        let embedded = ChatStore::new(EmbeddedStore::open(dir.path()).unwrap());
         let moto = MotoServer::start();
-        measure("DynamoDB (moto)", ChatStore::new(moto.table("chat").await)).await;
+        let dynamo = ChatStore::new(moto.table("chat").await);
+        for history in [true, false] {
+            measure("embedded", embedded.clone(), history).await;
+            measure("DynamoDB (moto)", dynamo.clone(), history).await;
+        }
     });
 }

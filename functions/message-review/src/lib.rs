@@ -4,15 +4,26 @@
 //! are exempt (their role rides in the token's attributes: no store read); everyone else's
 //! message goes through the room's compiled policy, then the
 //! repeated-message check (each sender's last message, remembered by the instance), then slow
-//! mode (one conditional write, the only store call on the hot path). Every refusal and every
-//! mask is written to the audit log.
+//! mode (one conditional write). Every refusal and every mask is written to the audit log.
+//!
+//! Every message it lets through (moderators' too) is recorded as delivered — its sender, for
+//! deletions, and the message itself in the room's history for late joiners (two writes, sent
+//! together). A message a rule holds is queued for the moderators (`HELD#`), refused to IVS
+//! with `HELD`, and announced to the room with an `app:held` event (its id only: viewers see
+//! nothing of it).
+//!
+//! What history cannot hold: a message IVS delivered without this handler's ALLOW — a review
+//! that timed out or failed and fell back to ALLOW, or a room without the handler — and a
+//! message whose history write failed (logged; the message still goes out).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chat_core::domain::policy::ModerationPolicy;
-use chat_core::domain::records::{AuditAction, Ban, SentMessage};
+use chat_core::domain::records::{
+    AuditAction, Ban, ChatMessage, HeldMessage, MessageSender, SentMessage,
+};
 use chat_core::domain::role::Role;
 use chat_core::ivs::review::{ReviewRequest, ReviewResponse};
 use chat_core::store::{ChatStore, SlowMode, Store};
@@ -30,6 +41,12 @@ const ACTOR: &str = "message-review";
 
 /// How many senders' last messages an instance remembers for the repeat check.
 const REMEMBERED_SENDERS: usize = 10_000;
+/// Every this many messages a room's history is trimmed back to its cap (TTL does the rest).
+const TRIM_EVERY: u32 = 25;
+/// How many old messages one trim drops at most.
+const TRIM_BATCH: usize = 100;
+/// The event that tells a room's moderators a message awaits them.
+pub const HELD_EVENT: &str = "app:held";
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -46,6 +63,10 @@ pub struct Reviewer<S> {
     last_messages: Mutex<HashMap<(String, String), (String, Instant)>>,
     /// Each sender's ban as last read (or its absence), per room.
     bans: Mutex<HashMap<RoomUser, (Instant, Option<Ban>)>>,
+    /// Messages recorded per room since its history was last trimmed.
+    since_trim: Mutex<HashMap<String, u32>>,
+    /// IVS, to tell moderators a message is held (none: no event).
+    ivs: Option<aws_sdk_ivschat::Client>,
 }
 
 impl<S: Store> Reviewer<S> {
@@ -56,6 +77,33 @@ impl<S: Store> Reviewer<S> {
             cache: Mutex::new(HashMap::new()),
             last_messages: Mutex::new(HashMap::new()),
             bans: Mutex::new(HashMap::new()),
+            since_trim: Mutex::new(HashMap::new()),
+            ivs: None,
+        }
+    }
+
+    /// Announces held messages to their room through this IVS client.
+    pub fn with_events(mut self, ivs: aws_sdk_ivschat::Client) -> Self {
+        self.ivs = Some(ivs);
+        self
+    }
+
+    /// Whether this message is the one that trims the room's history.
+    fn trim_due(&self, room_id: &str) -> bool {
+        let mut counts = self
+            .since_trim
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if counts.len() >= REMEMBERED_SENDERS {
+            counts.clear();
+        }
+        let count = counts.entry(room_id.to_owned()).or_insert(0);
+        *count += 1;
+        if *count >= TRIM_EVERY {
+            *count = 0;
+            true
+        } else {
+            false
         }
     }
 
@@ -174,12 +222,16 @@ pub async fn review_message<S: Store>(
         // Not audited: the ban is, and a banned user's old token must not fill the log.
         return ReviewResponse::deny(req.content, &refusal(&ban));
     }
+    let policy = reviewer.policy(&room_id).await;
     if role.moderates() {
-        remember(reviewer, &room_id, &req, role).await;
+        remember(reviewer, &policy, &room_id, &req, &req.content, role).await;
         return ReviewResponse::allow(req.content, req.attributes);
     }
-    let policy = reviewer.policy(&room_id).await;
     match review(&policy, &req.content) {
+        Verdict::Hold { rule } => {
+            hold(reviewer, &room_id, &req, role, rule.reason()).await;
+            ReviewResponse::deny(req.content, "HELD")
+        }
         Verdict::Deny { rule } => {
             audit(
                 reviewer,
@@ -233,31 +285,114 @@ pub async fn review_message<S: Store>(
                 )
                 .await;
             }
-            remember(reviewer, &room_id, &req, role).await;
+            remember(reviewer, &policy, &room_id, &req, &content, role).await;
             ReviewResponse::allow(content, req.attributes)
         }
     }
 }
 
-/// Remembers who sent a message it lets through, so a deletion can check the hierarchy
-/// against its sender. A store failure costs that check, never the message.
+/// The message as IVS will deliver it.
+fn delivered(req: &ReviewRequest, content: &str, at: i64) -> ChatMessage {
+    ChatMessage {
+        id: req.message_id.clone(),
+        content: content.to_owned(),
+        attributes: req.attributes.clone().into_iter().collect(),
+        sender: MessageSender {
+            user_id: req.sender.user_id.clone(),
+            attributes: req.sender.attributes.clone().into_iter().collect(),
+        },
+        send_time: at,
+    }
+}
+
+/// Records a message it lets through: who sent it (so a deletion can check the hierarchy
+/// against its sender) and, if the room keeps history, the message as delivered. A store
+/// failure costs the record, never the message.
 async fn remember<S: Store>(
     reviewer: &Reviewer<S>,
+    policy: &CompiledPolicy,
     room_id: &str,
     req: &ReviewRequest,
+    content: &str,
     role: Role,
 ) {
     if room_id.is_empty() {
         return;
     }
+    let at = chat_core::time::now_millis();
     let sent = SentMessage {
         message_id: req.message_id.clone(),
         user_id: req.sender.user_id.clone(),
         role,
-        at: chat_core::time::now_millis(),
+        at,
     };
-    if let Err(err) = reviewer.store.put_sent_message(room_id, &sent).await {
-        tracing::error!(%err, "sender of a message not recorded");
+    let settings = policy.policy();
+    let keep_secs = if settings.history_messages > 0 {
+        i64::from(settings.history_seconds)
+    } else {
+        0
+    };
+    let message = delivered(req, content, at);
+    if let Err(err) = reviewer
+        .store
+        .record_delivery(room_id, &sent, &message, keep_secs)
+        .await
+    {
+        tracing::error!(%err, "delivered message not recorded");
+    }
+    if keep_secs > 0
+        && reviewer.trim_due(room_id)
+        && let Err(err) = reviewer
+            .store
+            .trim_history(room_id, settings.history_messages, TRIM_BATCH)
+            .await
+    {
+        tracing::error!(%err, "history not trimmed");
+    }
+}
+
+/// Queues a held message for the room's moderators and tells them with an event. If the queue
+/// cannot be written the message is still refused (held means not delivered).
+async fn hold<S: Store>(
+    reviewer: &Reviewer<S>,
+    room_id: &str,
+    req: &ReviewRequest,
+    role: Role,
+    reason: &str,
+) {
+    let at = chat_core::time::now_millis();
+    let held = HeldMessage {
+        held_id: format!("{at:015}-{}", req.message_id),
+        message: delivered(req, &req.content, at),
+        reason: reason.to_owned(),
+        role,
+    };
+    if room_id.is_empty() {
+        return;
+    }
+    if let Err(err) = reviewer.store.put_held(room_id, &held).await {
+        tracing::error!(%err, "held message not queued");
+        return;
+    }
+    audit(
+        reviewer,
+        room_id,
+        AuditAction::MessageHeld,
+        &req.sender.user_id,
+        reason,
+    )
+    .await;
+    if let Some(ivs) = &reviewer.ivs {
+        let sent = ivs
+            .send_event()
+            .room_identifier(&req.room_arn)
+            .event_name(HELD_EVENT)
+            .attributes("heldId", &held.held_id)
+            .send()
+            .await;
+        if let Err(err) = sent {
+            tracing::error!(err = %chat_core::ivs::ivs_error(err), "held event not sent");
+        }
     }
 }
 

@@ -9,6 +9,7 @@ async fn main() -> Result<(), Error> {
     chat_moderation::warm_up();
     let config = Config::from_env()?;
     let sdk = sdk_config().await;
-    let reviewer = Reviewer::new(config.store(&sdk)?, config.default_policy.clone());
+    let reviewer = Reviewer::new(config.store(&sdk)?, config.default_policy.clone())
+        .with_events(aws_sdk_ivschat::Client::new(&sdk));
     run(service_fn(|event| handle(event, &reviewer))).await
 }

@@ -1,6 +1,8 @@
 //! Bans and timeouts. A ban writes its record, then disconnects the user by the same user id
 //! their token was minted with (the verified `sub`): they are cut off at once, and the token
 //! issuer refuses them a new token. If the disconnect fails, the record is put back as it was.
+//! With `purgeMessages`, the user's recent messages leave history and every client (as Twitch
+//! clears a banned user's messages).
 
 use chat_core::domain::identity::Caller;
 use chat_core::domain::records::{AuditAction, Ban, RoomRecord};
@@ -26,7 +28,14 @@ struct BanBody {
     /// A timeout's length; absent for a ban.
     duration_seconds: Option<u64>,
     reason: Option<String>,
+    /// Also take the user's recent messages out of history and off every screen.
+    #[serde(default)]
+    purge_messages: bool,
 }
+
+/// How much recent history a purge looks through, and how many messages it deletes at most.
+const PURGE_SCAN: usize = 500;
+const PURGE_MAX: usize = 50;
 
 fn ban_view(ban: &Ban) -> Value {
     json!({
@@ -118,8 +127,14 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
     let body: BanBody = json_body(req)?;
     body.check()?;
     check_target(m, caller, room, role, &body.user_id).await?;
+    let purge = body.purge_messages;
     let ban = body.into_ban(&caller.user_id, role, chat_core::time::now_millis());
     enforce(m, room, &ban).await?;
+    let purged = if purge {
+        purge_messages(m, room, &ban.user_id).await?
+    } else {
+        Vec::new()
+    };
     let action = if ban.until.is_some() {
         AuditAction::UserTimedOut
     } else {
@@ -127,7 +142,45 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
     };
     act.audit(m, action, Some(&ban.user_id), ban.reason.as_deref())
         .await?;
-    Ok(json_response(201, &ban_view(&ban)))
+    if purge {
+        act.audit(
+            m,
+            AuditAction::MessagesPurged,
+            Some(&ban.user_id),
+            Some(&format!("{} messages", purged.len())),
+        )
+        .await?;
+    }
+    let mut view = ban_view(&ban);
+    view["purgedMessages"] = json!(purged);
+    Ok(json_response(201, &view))
+}
+
+/// Takes the user's recent messages out of history, then off every screen (IVS DeleteMessage,
+/// newest first, at most [`PURGE_MAX`]). A failed deletion is logged: the ban stands.
+async fn purge_messages<S: Store>(
+    m: &Moderator<S>,
+    room: &RoomRecord,
+    user_id: &str,
+) -> Result<Vec<String>, ApiError> {
+    let purged = m
+        .store
+        .purge_history(&room.room_id, user_id, PURGE_SCAN)
+        .await?;
+    for id in purged.iter().take(PURGE_MAX) {
+        let deleted = m
+            .ivs
+            .delete_message()
+            .room_identifier(&room.room_arn)
+            .id(id)
+            .reason("Messages removed with a ban")
+            .send()
+            .await;
+        if let Err(err) = deleted {
+            tracing::error!(err = %ivs_error(err), "a purged message stayed on screen");
+        }
+    }
+    Ok(purged)
 }
 
 pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {

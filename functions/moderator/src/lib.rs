@@ -1,11 +1,16 @@
 //! moderator: what a room's owner and moderators do to its live chat — send events, delete
-//! messages, ban and time out users (cut off at once), lift bans — and the audit log of it all.
+//! messages, ban and time out users (cut off at once), lift bans, decide held messages — and
+//! the audit log of it all; and the room's history, which anyone in the room may read.
 
 mod audit;
 mod bans;
 mod disconnects;
 mod events;
+mod held;
+mod history;
 mod messages;
+
+pub use held::APPROVED_EVENT;
 
 use chat_core::domain::identity::Caller;
 use chat_core::domain::records::{AuditAction, RoomRecord};
@@ -23,7 +28,11 @@ pub struct Moderator<S> {
 chat_core::routes! {
     Moderator;
     "POST /rooms/{roomId}/events" => events::send,
+    "GET /rooms/{roomId}/messages" => history::list,
     "DELETE /rooms/{roomId}/messages/{messageId}" => messages::delete,
+    "GET /rooms/{roomId}/held" => held::list,
+    "POST /rooms/{roomId}/held/{heldId}/approve" => held::approve,
+    "POST /rooms/{roomId}/held/{heldId}/reject" => held::reject,
     "POST /rooms/{roomId}/bans" => bans::ban,
     "GET /rooms/{roomId}/bans" => bans::list,
     "DELETE /rooms/{roomId}/bans/{userId}" => bans::unban,

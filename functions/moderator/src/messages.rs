@@ -1,4 +1,5 @@
-//! Deleting a message: every client removes it (IVS broadcasts `aws:DELETE_MESSAGE`).
+//! Deleting a message: every client removes it (IVS broadcasts `aws:DELETE_MESSAGE`), and it
+//! leaves the room's history at once.
 
 use chat_core::domain::records::AuditAction;
 use chat_core::http::error::{ApiError, json_response};
@@ -40,6 +41,7 @@ pub async fn delete<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Respons
         .send()
         .await
         .map_err(ivs_error)?;
+    m.store.delete_history(&room.room_id, &message_id).await?;
     act.audit(
         m,
         AuditAction::MessageDeleted,

@@ -42,7 +42,7 @@ fn main() {
         let flagged = |text: &str| -> bool {
             match engine.as_str() {
                 "ours" => match review(&room, text) {
-                    Verdict::Deny { .. } => true,
+                    Verdict::Deny { .. } | Verdict::Hold { .. } => true,
                     Verdict::Allow { masked, .. } => !masked.is_empty(),
                 },
                 "rustrict" => Censor::from_str(text).analyze().is(rustrict_level),

@@ -91,6 +91,20 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// The same languages one level stricter (`None` at `strict`).
+    pub fn stricter(&self) -> Option<Selection> {
+        let level = match self.level {
+            ProfanityLevel::Off => return None,
+            ProfanityLevel::Mild => ProfanityLevel::Moderate,
+            ProfanityLevel::Moderate => ProfanityLevel::Strict,
+            ProfanityLevel::Strict => return None,
+        };
+        Some(Selection {
+            languages: self.languages.clone(),
+            level,
+        })
+    }
+
     fn catches(&self, entry: &Entry) -> bool {
         self.level != ProfanityLevel::Off
             && self.level >= entry.level

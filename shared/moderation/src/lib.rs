@@ -26,6 +26,7 @@ use text::Skeleton;
 pub enum Rule {
     BlockedTerm,
     Profanity,
+    BorderlineProfanity,
     Link,
     Caps,
     RepeatedCharacters,
@@ -37,6 +38,7 @@ impl Rule {
         match self {
             Self::BlockedTerm => "BLOCKED_TERM",
             Self::Profanity => "PROFANITY",
+            Self::BorderlineProfanity => "BORDERLINE_PROFANITY",
             Self::Link => "LINK_NOT_ALLOWED",
             Self::Caps => "EXCESSIVE_CAPS",
             Self::RepeatedCharacters => "REPEATED_CHARACTERS",
@@ -53,6 +55,10 @@ pub enum Verdict {
         masked: Vec<Rule>,
     },
     Deny {
+        rule: Rule,
+    },
+    /// Held for a moderator (the sender is told `HELD`).
+    Hold {
         rule: Rule,
     },
 }
@@ -110,53 +116,66 @@ pub fn fingerprint(content: &str) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// Reviews one message against a compiled policy.
+/// What the rules decided so far: parts to mask, and a rule that holds the message.
+#[derive(Default)]
+struct Decision {
+    masks: Vec<(usize, usize)>,
+    masked: Vec<Rule>,
+    held: Option<Rule>,
+}
+
+impl Decision {
+    /// Applies a rule's action to what it caught; a refusal ends the review at once.
+    fn apply(&mut self, action: Action, rule: Rule, hits: Vec<(usize, usize)>) -> Option<Verdict> {
+        if hits.is_empty() {
+            return None;
+        }
+        match action {
+            Action::Deny => return Some(Verdict::Deny { rule }),
+            Action::Mask => {
+                self.masks.extend(hits);
+                self.masked.push(rule);
+            }
+            Action::Hold => {
+                self.held.get_or_insert(rule);
+            }
+        }
+        None
+    }
+}
+
+/// Reviews one message against a compiled policy. A refusal wins over a hold: a message some
+/// rule refuses is never queued for a moderator.
 pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
     let skeleton = Skeleton::of(content);
     let allowed = policy.allowed.find(&skeleton);
-    let is_allowed = |(a, b): (usize, usize)| allowed.iter().any(|&(x, y)| x <= a && b <= y);
-    let mut masks: Vec<(usize, usize)> = Vec::new();
-    let mut masked = Vec::new();
+    let is_allowed = |(a, b): &(usize, usize)| allowed.iter().any(|&(x, y)| x <= *a && *b <= y);
+    let mut decision = Decision::default();
     let actions = &policy.policy.actions;
 
     // Blocked terms.
-    let hits: Vec<_> = policy
-        .blocked
-        .find(&skeleton)
-        .into_iter()
-        .filter(|s| !is_allowed(*s))
-        .collect();
-    if !hits.is_empty() {
-        match actions.blocked_terms {
-            Action::Deny => {
-                return Verdict::Deny {
-                    rule: Rule::BlockedTerm,
-                };
-            }
-            Action::Mask => {
-                masks.extend(hits);
-                masked.push(Rule::BlockedTerm);
-            }
-        }
+    let mut hits = policy.blocked.find(&skeleton);
+    hits.retain(|s| !is_allowed(s));
+    if let Some(verdict) = decision.apply(actions.blocked_terms, Rule::BlockedTerm, hits) {
+        return verdict;
     }
 
-    // Profanity: what an allowed term covers is not caught.
+    // Profanity (what an allowed term covers is not caught), then the borderline tier: what
+    // one level stricter would catch, if the room says what to do with it.
     if let Some(selection) = &policy.profanity {
-        let hits: Vec<_> = lexicon::find(&skeleton, content, selection)
-            .into_iter()
-            .filter(|s| !is_allowed(*s))
-            .collect();
-        if !hits.is_empty() {
-            match actions.profanity {
-                Action::Deny => {
-                    return Verdict::Deny {
-                        rule: Rule::Profanity,
-                    };
-                }
-                Action::Mask => {
-                    masks.extend(hits);
-                    masked.push(Rule::Profanity);
-                }
+        let mut hits = lexicon::find(&skeleton, content, selection);
+        hits.retain(|s| !is_allowed(s));
+        let caught = !hits.is_empty();
+        if let Some(verdict) = decision.apply(actions.profanity, Rule::Profanity, hits) {
+            return verdict;
+        }
+        if let (false, Some(action), Some(stricter)) =
+            (caught, actions.borderline, selection.stricter())
+        {
+            let mut hits = lexicon::find(&skeleton, content, &stricter);
+            hits.retain(|s| !is_allowed(s));
+            if let Some(verdict) = decision.apply(action, Rule::BorderlineProfanity, hits) {
+                return verdict;
             }
         }
     }
@@ -169,15 +188,10 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
                 policy.policy.links.mode == LinkMode::Block
                     || !links::host_allowed(&link.host, &policy.policy.links.domains)
             })
+            .map(|l| (l.start, l.end))
             .collect();
-        if !refused.is_empty() {
-            match actions.links {
-                Action::Deny => return Verdict::Deny { rule: Rule::Link },
-                Action::Mask => {
-                    masks.extend(refused.iter().map(|l| (l.start, l.end)));
-                    masked.push(Rule::Link);
-                }
-            }
+        if let Some(verdict) = decision.apply(actions.links, Rule::Link, refused) {
+            return verdict;
         }
     }
 
@@ -186,9 +200,12 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
         return Verdict::Deny { rule };
     }
 
+    if let Some(rule) = decision.held {
+        return Verdict::Hold { rule };
+    }
     Verdict::Allow {
-        content: mask(content, &masks),
-        masked,
+        content: mask(content, &decision.masks),
+        masked: decision.masked,
     }
 }
 
@@ -220,7 +237,7 @@ mod tests {
     fn denied(p: &CompiledPolicy, text: &str) -> Option<&'static str> {
         match review(p, text) {
             Verdict::Deny { rule } => Some(rule.reason()),
-            Verdict::Allow { .. } => None,
+            Verdict::Allow { .. } | Verdict::Hold { .. } => None,
         }
     }
 
@@ -238,6 +255,22 @@ mod tests {
             blocked_terms: Action::Mask,
             ..Actions::default()
         };
+        let mut holding = p.policy().clone();
+        holding.actions.blocked_terms = Action::Hold;
+        let holding = CompiledPolicy::new(holding);
+        assert_eq!(
+            review(&holding, "SPOILERS: he dies"),
+            Verdict::Hold {
+                rule: Rule::BlockedTerm
+            }
+        );
+        assert_eq!(
+            review(&holding, "spoilers at evil.example"),
+            Verdict::Hold {
+                rule: Rule::BlockedTerm
+            },
+            "links are allowed in this room"
+        );
         let p = CompiledPolicy::new(masking);
         assert_eq!(
             review(&p, "no spoilers please"),
@@ -285,6 +318,39 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn borderline_profanity_is_held_where_the_room_asks() {
+        let p = policy(r#"{"profanity": "moderate", "actions": {"borderline": "hold"}}"#);
+        let held = Verdict::Hold {
+            rule: Rule::BorderlineProfanity,
+        };
+        assert_eq!(
+            review(&p, "damn that was close"),
+            held,
+            "mild: one level up"
+        );
+        assert_eq!(review(&p, "the cock crowed"), held, "ambiguous, no frame");
+        assert!(
+            matches!(review(&p, "fucking great"), Verdict::Allow { ref masked, .. } if masked == &[Rule::Profanity])
+        );
+        assert_eq!(denied(&p, "I love this stream"), None);
+        assert!(
+            matches!(review(&p, "I love this stream"), Verdict::Allow { ref masked, .. } if masked.is_empty())
+        );
+        let links = policy(
+            r#"{"profanity": "moderate", "links": {"mode": "block"}, "actions": {"borderline": "hold"}}"#,
+        );
+        assert_eq!(
+            denied(&links, "damn, see evil.io"),
+            Some("LINK_NOT_ALLOWED"),
+            "a refusal wins over a hold"
+        );
+        let unset = policy(r#"{"profanity": "moderate"}"#);
+        assert!(
+            matches!(review(&unset, "damn that was close"), Verdict::Allow { ref masked, .. } if masked.is_empty())
+        );
     }
 
     #[test]

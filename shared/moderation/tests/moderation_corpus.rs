@@ -63,7 +63,7 @@ fn precision_and_recall_hold_on_the_held_out_corpus() {
                 panic!("malformed corpus line: {line:?}");
             };
             let flagged = match review(&room, text) {
-                Verdict::Deny { .. } => true,
+                Verdict::Deny { .. } | Verdict::Hold { .. } => true,
                 Verdict::Allow { masked, .. } => !masked.is_empty(),
             };
             let score = if split == "holdout" {

@@ -9,6 +9,8 @@ pub const MAX_TERMS: usize = 1000;
 pub const MAX_TERM_CHARS: usize = 100;
 pub const MAX_DOMAINS: usize = 200;
 pub const MAX_SLOW_MODE_SECONDS: u32 = 3600;
+pub const MAX_HISTORY_MESSAGES: usize = 1000;
+pub const MAX_HISTORY_SECONDS: u32 = 7 * 24 * 3600;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -42,6 +44,9 @@ pub enum Action {
     Deny,
     /// Delivered with the offending part replaced by `*`.
     Mask,
+    /// Held for a moderator, who approves (it is delivered) or rejects it; the sender is told
+    /// it awaits a moderator (`HELD`).
+    Hold,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +103,11 @@ pub struct Actions {
     pub profanity: Action,
     pub blocked_terms: Action,
     pub links: Action,
+    /// Borderline profanity — what one level stricter would catch (mild swearing in a moderate
+    /// room, an ambiguous word outside an insulting frame): delivered unless this says otherwise
+    /// (`hold` sends it to the moderators' queue).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub borderline: Option<Action>,
 }
 
 impl Default for Actions {
@@ -106,6 +116,7 @@ impl Default for Actions {
             profanity: Action::Mask,
             blocked_terms: Action::Deny,
             links: Action::Deny,
+            borderline: None,
         }
     }
 }
@@ -125,6 +136,10 @@ pub struct ModerationPolicy {
     /// Seconds a viewer waits between two messages; 0 turns slow mode off.
     pub slow_mode_seconds: u32,
     pub actions: Actions,
+    /// How many recent messages late joiners can read (0: no history).
+    pub history_messages: usize,
+    /// How long a message stays in history.
+    pub history_seconds: u32,
 }
 
 impl Default for ModerationPolicy {
@@ -138,6 +153,8 @@ impl Default for ModerationPolicy {
             spam: SpamPolicy::default(),
             slow_mode_seconds: 0,
             actions: Actions::default(),
+            history_messages: 200,
+            history_seconds: 24 * 3600,
         }
     }
 }
@@ -197,6 +214,14 @@ impl ModerationPolicy {
         languages.dedup();
         if languages.len() != self.languages.len() {
             out.push("languages: each language once".to_owned());
+        }
+        if self.history_messages > MAX_HISTORY_MESSAGES {
+            out.push(format!("historyMessages: at most {MAX_HISTORY_MESSAGES}"));
+        }
+        if self.history_seconds > MAX_HISTORY_SECONDS {
+            out.push(format!(
+                "historySeconds: at most {MAX_HISTORY_SECONDS} (7 days)"
+            ));
         }
         if self.slow_mode_seconds > MAX_SLOW_MODE_SECONDS {
             out.push(format!("slowModeSeconds: at most {MAX_SLOW_MODE_SECONDS}"));

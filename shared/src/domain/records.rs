@@ -99,6 +99,41 @@ pub struct SentMessage {
 
 /// What the backend last learned of a user from their identity (written when they get a chat
 /// token): lets a moderation act see that its target is an admin.
+/// Who sent a chat message, as IVS shows them: their id and their token's attributes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageSender {
+    pub user_id: String,
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+}
+
+/// A chat message as it was delivered to the room (content as delivered, masked if it was):
+/// what history shows a late joiner, in the shape of IVS's MESSAGE.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessage {
+    pub id: String,
+    pub content: String,
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+    pub sender: MessageSender,
+    /// When it was delivered, in Unix milliseconds.
+    pub send_time: i64,
+}
+
+/// A message held for a moderator: what was sent (before any masking), and why it is held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldMessage {
+    /// The id moderators act on (time first, so the queue reads oldest first).
+    pub held_id: String,
+    pub message: ChatMessage,
+    /// The rule that held it (`PROFANITY`, `BORDERLINE_PROFANITY`, …).
+    pub reason: String,
+    pub role: Role,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
@@ -127,6 +162,10 @@ pub enum AuditAction {
     MessageDenied,
     /// The review handler delivered a message with parts masked.
     MessageMasked,
+    MessageHeld,
+    HeldMessageApproved,
+    HeldMessageRejected,
+    MessagesPurged,
 }
 
 /// One line of a room's moderation log.

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 pub use dynamo::DynamoStore;
 pub use embedded::EmbeddedStore;
-pub use repository::{AuditPage, ChatStore, SlowMode};
+pub use repository::{AuditPage, ChatStore, HELD_TTL_SECS, HistoryPage, SlowMode};
 
 /// One item: its key, its TTL (Unix seconds, as DynamoDB TTL wants), its attributes.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,7 +6,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::{Condition, Item, Query, Store, StoreError, now_secs};
-use crate::domain::records::{AuditEntry, Ban, Moderator, Profile, RoomRecord, SentMessage};
+use crate::domain::records::{
+    AuditEntry, Ban, ChatMessage, HeldMessage, Moderator, Profile, RoomRecord, SentMessage,
+};
 
 const META: &str = "META";
 const MOD: &str = "MOD#";
@@ -15,8 +17,13 @@ const AUDIT: &str = "AUDIT#";
 const SLOW: &str = "SLOW#";
 const PROFILE: &str = "PROFILE";
 const MSG: &str = "MSG#";
-/// How long the backend remembers who sent a message.
+const HIST: &str = "HIST#";
+const HELD: &str = "HELD#";
+const HELD_DONE: &str = "HELDDONE#";
+/// How long the backend remembers who sent a message (at least: as long as history keeps it).
 const SENT_MESSAGE_TTL_SECS: i64 = 24 * 3600;
+/// How long a held message waits for a moderator before it is dropped.
+pub const HELD_TTL_SECS: i64 = 3600;
 /// A room being created: its record-to-be, until the IVS room exists and is recorded.
 const PENDING_TTL_SECS: i64 = 24 * 3600;
 
@@ -49,6 +56,18 @@ pub enum SlowMode {
     Allowed,
     /// Too soon: the sender may write again in this many milliseconds (or less).
     Wait,
+}
+
+/// A page of a room's history, newest first.
+pub struct HistoryPage {
+    pub messages: Vec<ChatMessage>,
+    /// Pass back as `before` for the next (older) page.
+    pub next: Option<String>,
+}
+
+/// The sort key of a message in history: delivery time first, so `sk` order is time order.
+fn history_sk(send_time: i64, message_id: &str) -> String {
+    format!("{HIST}{send_time:015}#{message_id}")
 }
 
 pub struct AuditPage {
@@ -216,16 +235,17 @@ impl<S: Store> ChatStore<S> {
 
     // ---- messages --------------------------------------------------------------------------
 
-    /// Remembers who sent a delivered message (for a day).
+    /// Remembers who sent a delivered message (for a day, or as long as history keeps it).
     pub async fn put_sent_message(
         &self,
         room_id: &str,
         message: &SentMessage,
+        keep_secs: i64,
     ) -> Result<(), StoreError> {
         let item = Item {
             pk: room_pk(room_id),
             sk: format!("{MSG}{}", message.message_id),
-            expires_at: Some(now_secs() + SENT_MESSAGE_TTL_SECS),
+            expires_at: Some(now_secs() + keep_secs.max(SENT_MESSAGE_TTL_SECS)),
             data: to_data(message)?,
         };
         self.store.put(item, Condition::Always).await
@@ -241,6 +261,210 @@ impl<S: Store> ChatStore<S> {
             .await?
             .map(from_item)
             .transpose()
+    }
+
+    // ---- history ---------------------------------------------------------------------------
+
+    /// Keeps a delivered message in the room's history for `keep_secs` (DynamoDB TTL).
+    pub async fn put_history(
+        &self,
+        room_id: &str,
+        message: &ChatMessage,
+        keep_secs: i64,
+    ) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(room_id),
+            sk: history_sk(message.send_time, &message.id),
+            expires_at: Some(message.send_time / 1000 + keep_secs),
+            data: to_data(message)?,
+        };
+        self.store.put(item, Condition::Always).await
+    }
+
+    /// Records a delivered message: its sender (for deletions) and, when `keep_secs` > 0, its
+    /// place in history; the two writes go out together.
+    pub async fn record_delivery(
+        &self,
+        room_id: &str,
+        sent: &SentMessage,
+        message: &ChatMessage,
+        keep_secs: i64,
+    ) -> Result<(), StoreError> {
+        let sender = self.put_sent_message(room_id, sent, keep_secs);
+        if keep_secs <= 0 {
+            return sender.await;
+        }
+        let (a, b) = tokio::join!(sender, self.put_history(room_id, message, keep_secs));
+        a.and(b)
+    }
+
+    /// Newest first, `limit` at a time, none older than `since` (Unix ms); `before` is a
+    /// previous page's `next`.
+    pub async fn history(
+        &self,
+        room_id: &str,
+        limit: usize,
+        before: Option<String>,
+        since: i64,
+    ) -> Result<HistoryPage, StoreError> {
+        let query = Query {
+            limit,
+            after: before,
+            descending: true,
+        };
+        let page = self.store.query(&room_pk(room_id), HIST, query).await?;
+        let messages: Vec<ChatMessage> = page
+            .items
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<_, _>>()?;
+        let complete = messages.iter().all(|m| m.send_time >= since);
+        Ok(HistoryPage {
+            messages: messages
+                .into_iter()
+                .filter(|m| m.send_time >= since)
+                .collect(),
+            next: page.next.filter(|_| complete),
+        })
+    }
+
+    /// Takes a message out of history (a deletion); nothing happens if it is not there.
+    pub async fn delete_history(&self, room_id: &str, message_id: &str) -> Result<(), StoreError> {
+        if let Some(sent) = self.sent_message(room_id, message_id).await? {
+            self.store
+                .delete(&room_pk(room_id), &history_sk(sent.at, message_id))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Drops the history beyond the newest `keep` messages (at most `batch` per call).
+    pub async fn trim_history(
+        &self,
+        room_id: &str,
+        keep: usize,
+        batch: usize,
+    ) -> Result<usize, StoreError> {
+        let page = self
+            .store
+            .query(
+                &room_pk(room_id),
+                HIST,
+                Query {
+                    limit: keep + batch,
+                    after: None,
+                    descending: true,
+                },
+            )
+            .await?;
+        let mut dropped = 0;
+        for item in page.items.into_iter().skip(keep) {
+            self.store.delete(&item.pk, &item.sk).await?;
+            dropped += 1;
+        }
+        Ok(dropped)
+    }
+
+    /// Takes a user's messages out of the newest `scan` of history; returns their ids.
+    pub async fn purge_history(
+        &self,
+        room_id: &str,
+        user_id: &str,
+        scan: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        let page = self
+            .store
+            .query(
+                &room_pk(room_id),
+                HIST,
+                Query {
+                    limit: scan,
+                    after: None,
+                    descending: true,
+                },
+            )
+            .await?;
+        let mut purged = Vec::new();
+        for item in page.items {
+            let (pk, sk) = (item.pk.clone(), item.sk.clone());
+            let message: ChatMessage = from_item(item)?;
+            if message.sender.user_id == user_id {
+                self.store.delete(&pk, &sk).await?;
+                purged.push(message.id);
+            }
+        }
+        Ok(purged)
+    }
+
+    // ---- held messages ---------------------------------------------------------------------
+
+    /// Queues a message for a moderator; it expires after [`HELD_TTL_SECS`].
+    pub async fn put_held(&self, room_id: &str, held: &HeldMessage) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(room_id),
+            sk: format!("{HELD}{}", held.held_id),
+            expires_at: Some(now_secs() + HELD_TTL_SECS),
+            data: to_data(held)?,
+        };
+        self.store.put(item, Condition::Always).await
+    }
+
+    pub async fn held(
+        &self,
+        room_id: &str,
+        held_id: &str,
+    ) -> Result<Option<HeldMessage>, StoreError> {
+        self.store
+            .get(&room_pk(room_id), &format!("{HELD}{held_id}"))
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    /// The queue, oldest first.
+    pub async fn held_queue(
+        &self,
+        room_id: &str,
+        limit: usize,
+    ) -> Result<Vec<HeldMessage>, StoreError> {
+        let page = self
+            .store
+            .query(
+                &room_pk(room_id),
+                HELD,
+                Query {
+                    limit,
+                    after: None,
+                    descending: false,
+                },
+            )
+            .await?;
+        page.items.into_iter().map(from_item).collect()
+    }
+
+    /// Claims a held message for one decision: `ConditionFailed` if another moderator already
+    /// decided it (two approvals must not deliver it twice).
+    pub async fn claim_held(&self, room_id: &str, held_id: &str) -> Result<(), StoreError> {
+        let item = Item {
+            pk: room_pk(room_id),
+            sk: format!("{HELD_DONE}{held_id}"),
+            expires_at: Some(now_secs() + HELD_TTL_SECS),
+            data: Map::new(),
+        };
+        self.store.put(item, Condition::Absent).await
+    }
+
+    /// Gives a claim back (the decision could not be carried out).
+    pub async fn release_held(&self, room_id: &str, held_id: &str) -> Result<(), StoreError> {
+        self.store
+            .delete(&room_pk(room_id), &format!("{HELD_DONE}{held_id}"))
+            .await
+    }
+
+    pub async fn delete_held(&self, room_id: &str, held_id: &str) -> Result<(), StoreError> {
+        self.store
+            .delete(&room_pk(room_id), &format!("{HELD}{held_id}"))
+            .await
     }
 
     // ---- bans and timeouts -----------------------------------------------------------------

@@ -1,0 +1,375 @@
+//! History and the held-message queue through the whole local stack (router, functions,
+//! emulator, the review function on the Invoke endpoint, real sockets): a late joiner reads what
+//! was said as it was delivered; deletions and ban purges take messages out at once; the room's
+//! cap holds; a held message waits for a moderator, who approves it (everyone sees it, history
+//! keeps it) or rejects it (nobody does), once.
+
+mod common;
+
+use std::time::Duration;
+
+use chat_core::testing::ChatSocket;
+use common::{Client, chat, send_frame, sign_in, start};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+async fn token(client: &Client, room: &str) -> String {
+    let r = client
+        .call("POST", &format!("/rooms/{room}/tokens"), Some(json!({})))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body["token"].as_str().unwrap().to_owned()
+}
+
+/// The next frame of `kind` (`MESSAGE`, `EVENT`, `ERROR`) within `wait`, skipping others.
+async fn next_of(ws: &mut ChatSocket, kind: &str, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .ok()??
+            .ok()?;
+        if let Message::Text(text) = frame {
+            let value: Value = serde_json::from_str(text.as_str()).unwrap();
+            if value["Type"] == kind {
+                return Some(value);
+            }
+        }
+    }
+}
+
+const WAIT: Duration = Duration::from_secs(5);
+
+/// Sends `content` and waits for its own MESSAGE (its id) or ERROR (its reason).
+async fn say(ws: &mut ChatSocket, content: &str) -> Result<String, String> {
+    static SENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let request_id = format!(
+        "r{}",
+        SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    ws.send(send_frame(&request_id, content)).await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("an answer")
+            .unwrap()
+            .unwrap();
+        if let Message::Text(text) = frame {
+            let value: Value = serde_json::from_str(text.as_str()).unwrap();
+            match value["Type"].as_str() {
+                Some("MESSAGE") if value["RequestId"] == request_id.as_str() => {
+                    return Ok(value["Id"].as_str().unwrap().to_owned());
+                }
+                Some("ERROR") if value["RequestId"] == request_id.as_str() => {
+                    return Err(value["ErrorMessage"].as_str().unwrap().to_owned());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+async fn history(client: &Client, room: &str, query: &str) -> Value {
+    let r = client
+        .call("GET", &format!("/rooms/{room}/messages{query}"), None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
+fn contents(page: &Value) -> Vec<String> {
+    page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn late_joiners_read_history_as_delivered_and_deletions_take_it_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
+    let bob = sign_in(stack.app_addr, "bob", "Bob", &[]).await;
+    let carol = sign_in(stack.app_addr, "carol", "Carol", &[]).await;
+    let room = admin
+        .call("POST", "/rooms", Some(json!({"name": "stage"})))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mut bob_ws = chat(&stack, &token(&bob, &room).await).await;
+    let mut alice_ws = chat(&stack, &token(&admin, &room).await).await;
+    let first = say(&mut bob_ws, "hello everyone").await.unwrap();
+    let masked = say(&mut bob_ws, "this is fucking great").await.unwrap();
+    let third = say(&mut alice_ws, "welcome, Bob").await.unwrap();
+
+    // Carol joins late: newest first, as delivered (masked), with ids clients saw.
+    let page = history(&carol, &room, "").await;
+    let all = contents(&page);
+    assert_eq!(
+        all,
+        ["welcome, Bob", "this is ******* great", "hello everyone"]
+    );
+    let ids: Vec<&str> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    let at = |id: &str| ids.iter().position(|x| *x == id).unwrap();
+    assert!(
+        at(&third) < at(&masked) && at(&masked) < at(&first),
+        "{ids:?}"
+    );
+    let masked_view = &page["messages"][at(&masked)];
+    assert_eq!(masked_view["content"], "this is ******* great");
+    assert_eq!(masked_view["sender"]["userId"], "bob");
+    assert_eq!(masked_view["sender"]["attributes"]["displayName"], "Bob");
+    assert!(masked_view["sendTime"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(page["messages"][at(&third)]["sender"]["userId"], "alice");
+
+    // Pages of one: each `next` goes on where the last stopped, and ends.
+    let mut seen = Vec::new();
+    let mut query = "?limit=1".to_owned();
+    loop {
+        let page = history(&carol, &room, &query).await;
+        seen.extend(contents(&page));
+        match page["next"].as_str() {
+            Some(next) => query = format!("?limit=1&before={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, all);
+    let r = carol
+        .call(
+            "GET",
+            &format!("/rooms/{room}/messages?before=5.AUDIT%23x.y"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+
+    // A deletion takes it out of history at once.
+    let r = admin
+        .call("DELETE", &format!("/rooms/{room}/messages/{masked}"), None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = history(&carol, &room, "").await;
+    assert!(
+        !page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == masked.as_str()),
+        "{page}"
+    );
+
+    // The room's cap holds on every page.
+    let r = admin
+        .call(
+            "PATCH",
+            &format!("/rooms/{room}"),
+            Some(json!({"policy": {"historyMessages": 1}})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = history(&carol, &room, "?limit=50").await;
+    assert_eq!(contents(&page), ["welcome, Bob"]);
+    assert!(page["next"].is_null());
+
+    // A ban with purgeMessages takes the user's messages out of history and off screens.
+    admin
+        .call(
+            "PATCH",
+            &format!("/rooms/{room}"),
+            Some(json!({"policy": {"historyMessages": 200}})),
+        )
+        .await;
+    let r = admin
+        .call(
+            "POST",
+            &format!("/rooms/{room}/bans"),
+            Some(json!({"userId": "bob", "purgeMessages": true})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let purged: Vec<&str> = r.body["purgedMessages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(purged.contains(&first.as_str()), "{purged:?}");
+    let deleted = next_of(&mut alice_ws, "EVENT", WAIT).await.unwrap();
+    assert_eq!(deleted["EventName"], "aws:DELETE_MESSAGE");
+    let page = history(&carol, &room, "").await;
+    assert!(
+        page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["sender"]["userId"] != "bob"),
+        "{page}"
+    );
+    // The banned user reads no history.
+    let r = bob
+        .call("GET", &format!("/rooms/{room}/messages"), None)
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "BANNED");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_messages_wait_for_one_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = start(dir.path()).await;
+    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
+    let mia = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
+    let carol = sign_in(stack.app_addr, "carol", "Carol", &[]).await;
+    let room = admin
+        .call("POST", "/rooms", Some(json!({"name": "stage"})))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    admin
+        .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
+        .await;
+    let r = admin
+        .call(
+            "PATCH",
+            &format!("/rooms/{room}"),
+            Some(json!({"policy": {"profanity": "moderate", "actions": {"borderline": "hold"}}})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    let mut mia_ws = chat(&stack, &token(&mia, &room).await).await;
+    let mut carol_ws = chat(&stack, &token(&carol, &room).await).await;
+
+    // Borderline: held, the sender told, the moderators told (by id only).
+    assert_eq!(
+        say(&mut carol_ws, "damn that was close").await,
+        Err("HELD".to_owned())
+    );
+    let held_event = next_of(&mut mia_ws, "EVENT", WAIT).await.unwrap();
+    assert_eq!(held_event["EventName"], "app:held");
+    let held_id = held_event["Attributes"]["heldId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !held_event.to_string().contains("damn"),
+        "viewers see nothing of it"
+    );
+
+    // The queue, for moderators only.
+    let r = carol
+        .call("GET", &format!("/rooms/{room}/held"), None)
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let r = mia.call("GET", &format!("/rooms/{room}/held"), None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["held"][0]["heldId"], held_id.as_str());
+    assert_eq!(r.body["held"][0]["reason"], "BORDERLINE_PROFANITY");
+    assert_eq!(
+        r.body["held"][0]["message"]["content"],
+        "damn that was close"
+    );
+    assert_eq!(r.body["held"][0]["message"]["sender"]["userId"], "carol");
+
+    // Two moderators approve at once: it is delivered once.
+    let approve = format!("/rooms/{room}/held/{held_id}/approve");
+    let (a, b) = tokio::join!(
+        mia.call("POST", &approve, None),
+        admin.call("POST", &approve, None)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert!(
+        statuses == [200, 404] || statuses == [200, 409],
+        "{statuses:?} {} {}",
+        a.text,
+        b.text
+    );
+    for ws in [&mut mia_ws, &mut carol_ws] {
+        let approved = next_of(ws, "EVENT", WAIT).await.unwrap();
+        assert_eq!(approved["EventName"], "app:held-approved");
+        assert_eq!(approved["Attributes"]["content"], "damn that was close");
+        assert_eq!(approved["Attributes"]["userId"], "carol");
+        assert_eq!(approved["Attributes"]["displayName"], "Carol");
+    }
+    let page = history(&carol, &room, "").await;
+    assert_eq!(contents(&page), ["damn that was close"]);
+    let r = mia.call("GET", &format!("/rooms/{room}/held"), None).await;
+    assert_eq!(r.body["held"], json!([]));
+
+    // Rejected: gone, and nobody sees it.
+    assert_eq!(
+        say(&mut carol_ws, "the cock crowed at dawn").await,
+        Err("HELD".to_owned())
+    );
+    let held_event = next_of(&mut mia_ws, "EVENT", WAIT).await.unwrap();
+    let held_id = held_event["Attributes"]["heldId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = mia
+        .call(
+            "POST",
+            &format!("/rooms/{room}/held/{held_id}/reject"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = mia
+        .call(
+            "POST",
+            &format!("/rooms/{room}/held/{held_id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 404, "decided already: {}", r.text);
+    assert!(
+        next_of(&mut carol_ws, "EVENT", Duration::from_millis(500))
+            .await
+            .is_none()
+    );
+    assert_eq!(
+        contents(&history(&carol, &room, "").await),
+        ["damn that was close"]
+    );
+    let r = mia
+        .call(
+            "POST",
+            &format!("/rooms/{room}/held/not-an-id/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+
+    // Both decisions are in the audit log.
+    let r = admin
+        .call("GET", &format!("/rooms/{room}/audit"), None)
+        .await;
+    let actions: Vec<&str> = r.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "MESSAGE_HELD",
+        "HELD_MESSAGE_APPROVED",
+        "HELD_MESSAGE_REJECTED",
+    ] {
+        assert!(actions.contains(&action), "{actions:?}");
+    }
+}

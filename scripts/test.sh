@@ -36,6 +36,9 @@ step "cargo test"
 cargo build --workspace --bins --locked
 cargo test --workspace --locked
 
+step "The deploy path: sam build of message-review for arm64 (scripts/package.sh --quick)"
+bash scripts/package.sh --quick
+
 step "Moderation engine against rustrict and the JS filters on the corpus (it must lead)"
 cargo build --locked -p chat-moderation --example peer_verdicts
 target/debug/examples/peer_verdicts ours > target/peer-ours.jsonl

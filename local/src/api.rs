@@ -86,6 +86,15 @@ pub async fn read_body(
     Ok(Bytes::from(bytes))
 }
 
+/// What the functions counted since start, as Prometheus text: the metrics a deployed function
+/// writes to CloudWatch (Embedded Metric Format), under the same names.
+async fn metrics() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::prometheus().render(),
+    )
+}
+
 pub fn router(
     app: Arc<App>,
     page: crate::origin::PageOrigin,
@@ -120,6 +129,7 @@ pub fn router(
         .allow_methods(methods)
         .allow_headers([header::CONTENT_TYPE]);
     let dev = Router::new()
+        .route("/metrics", get(metrics))
         .route("/dev/login", post(login))
         .route("/dev/config", get(dev_config))
         .route(
@@ -166,6 +176,9 @@ async fn login(State(app): State<Arc<App>>, request: Request) -> Response {
                 invalid => ApiError::bad_request(invalid.to_string()),
             })
         });
+    if let Ok((_, claims)) = &issued {
+        remember_signed_in(&app, claims).await;
+    }
     match issued {
         Ok((token, claims)) => json_response(
             StatusCode::OK,
@@ -178,6 +191,21 @@ async fn login(State(app): State<Arc<App>>, request: Request) -> Response {
             }),
         ),
         Err(error) => from_lambda(error.into_response()),
+    }
+}
+
+/// The dev sign-in is the local identity provider: the backend knows whoever signed in (as the
+/// token issuer learns a deployed user on their first chat token), so they can be appointed.
+async fn remember_signed_in(app: &App, claims: &serde_json::Value) {
+    let groups = claims["groups"].as_array();
+    let profile = chat_core::domain::records::Profile {
+        user_id: claims["sub"].as_str().unwrap_or_default().to_owned(),
+        display_name: claims["name"].as_str().unwrap_or_default().to_owned(),
+        admin: groups.is_some_and(|g| g.iter().any(|g| g == "admin")),
+        seen_at: chat_core::time::now_millis(),
+    };
+    if let Err(err) = app.token_issuer.store.put_profile(&profile).await {
+        tracing::error!(%err, "signed-in user not recorded");
     }
 }
 

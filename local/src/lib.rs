@@ -16,6 +16,18 @@ pub mod invoke;
 pub mod origin;
 pub mod page;
 pub mod routes;
+
+/// The process's metrics recorder: every function's counters and timings, rendered at
+/// `GET /metrics`. Installed once (several stacks in one test process share it).
+pub fn prometheus() -> &'static metrics_exporter_prometheus::PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> =
+        std::sync::OnceLock::new();
+    HANDLE.get_or_init(|| {
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .install_recorder()
+            .expect("chat-local installs the only metrics recorder")
+    })
+}
 pub mod serve;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -98,6 +110,8 @@ pub struct RunningStack {
     pub emulator: RunningEmulator,
     pub review_handler_arn: String,
     pub data_dir: PathBuf,
+    /// The store the functions share (for tests that set up what the API cannot).
+    pub store: ChatStore<EmbeddedStore>,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -156,6 +170,7 @@ impl RunningStack {
         let ivs = chat_core::ivs::client_for_endpoint(&http_url(emulator.addr), &region);
         // As the review function's `main` does: every table built before the first message.
         chat_moderation::warm_up();
+        prometheus();
         let default_policy = config.default_policy.clone().unwrap_or_default();
         let app = Arc::new(App {
             auth,
@@ -173,7 +188,8 @@ impl RunningStack {
                 ivs: ivs.clone(),
                 store: store.clone(),
             },
-            reviewer: message_review::Reviewer::new(store, default_policy.clone()).with_events(ivs),
+            reviewer: message_review::Reviewer::new(store.clone(), default_policy.clone())
+                .with_events(ivs),
             default_policy,
             account_id,
             emulator_addr: emulator.addr,
@@ -198,6 +214,7 @@ impl RunningStack {
             app_addr,
             emulator,
             review_handler_arn,
+            store,
             data_dir: dir,
             stop,
             server,

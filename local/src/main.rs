@@ -57,6 +57,7 @@ fn print_banner(stack: &RunningStack) {
   App HTTP API     {app}   (routes as in template.yaml; send Authorization: Bearer <JWT>)
   IVS Chat         {ivs}   (control plane; Messaging WebSocket at {ws})
   Review handler   {arn}
+  Metrics          {app}/metrics   (what the functions count, as CloudWatch will show it)
   Data             {data}   (delete it to start over)
 
 Sign in on the chat page (tick \"admin\" to create rooms), or get a JWT for the API:

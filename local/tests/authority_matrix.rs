@@ -60,6 +60,8 @@ async fn cast(addr: std::net::SocketAddr) -> Cast {
         Some(sign_in(addr, "tim", "Tim", &[]).await),
         None,
     ];
+    // Cam is appointed and removed by the moderator routes: someone who has signed in.
+    sign_in(addr, "cam", "Cam", &[]).await;
     Cast {
         admin: sign_in(addr, "alice", "Alice", &["admin"]).await,
         owner_as_admin: sign_in(addr, "olga", "Olga", &["admin"]).await,

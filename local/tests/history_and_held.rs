@@ -355,6 +355,19 @@ async fn held_messages_wait_for_one_decision() {
         .await;
     assert_eq!(r.status, 400, "{}", r.text);
 
+    // What CloudWatch would show, as Prometheus text at GET /metrics.
+    let r = common::http(stack.app_addr, "GET", "/metrics", &[], None).await;
+    assert_eq!(r.status, 200);
+    for series in [
+        "Verdicts{Verdict=\"HELD\",Rule=\"HELD\"}",
+        "ModerationActions{Action=\"HELD_MESSAGE_APPROVED\"}",
+        "ModerationActions{Action=\"HELD_MESSAGE_REJECTED\"}",
+        "TokensIssued",
+        "ReviewDuration",
+    ] {
+        assert!(r.text.contains(series), "{series} in:\n{}", r.text);
+    }
+
     // Both decisions are in the audit log.
     let r = admin
         .call("GET", &format!("/rooms/{room}/audit"), None)

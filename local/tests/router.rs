@@ -30,6 +30,7 @@ async fn every_route_is_served_by_its_function_for_a_verified_caller() {
     let addr = stack.app_addr;
     let admin = sign_in(addr, "alice", "Alice", &["admin"]).await;
     let bob = sign_in(addr, "bob", "Bob", &[]).await;
+    sign_in(addr, "carol", "Carol", &[]).await;
     let mut served = BTreeSet::new();
     let mut step = |route: &str, reply: &Reply, expected: u16| {
         assert_eq!(reply.status, expected, "{route}: {}", reply.text);
@@ -144,8 +145,10 @@ async fn every_route_is_served_by_its_function_for_a_verified_caller() {
     let r = bob
         .call("POST", &format!("/rooms/{room}/tokens"), Some(json!({})))
         .await;
-    assert_eq!(r.status, 403, "{}", r.text);
-    assert_eq!(r.body["error"]["code"], "TIMED_OUT");
+    // Timed out: he keeps reading, with a token that cannot send.
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["readOnly"], true);
+    assert_eq!(r.body["capabilities"], json!([]));
     let r = admin
         .call("GET", &format!("/rooms/{room}/bans"), None)
         .await;

@@ -364,3 +364,129 @@ pub trait ApiCaller {
         answer
     }
 }
+
+/// What a function binary printed and answered when run against [`run_function`].
+pub struct FunctionRun {
+    /// The bodies it posted back, one per event, in order.
+    pub responses: Vec<serde_json::Value>,
+    /// Its standard output, line by line (logs and Embedded Metric Format documents).
+    pub stdout: Vec<String>,
+}
+
+/// Runs a function's binary as Lambda does: against a local Lambda Runtime API (the same
+/// protocol, served here) that hands it `events` one at a time. Returns once it has answered
+/// every event (or after 30 s); the process is then stopped.
+pub async fn run_function(
+    binary: &std::path::Path,
+    events: Vec<serde_json::Value>,
+    env: &[(&str, &str)],
+) -> FunctionRun {
+    use axum::extract::State;
+    use axum::routing::{get, post};
+    use std::sync::Arc;
+    use tokio::io::AsyncBufReadExt;
+    use tokio::sync::Mutex;
+
+    struct RuntimeApi {
+        events: Mutex<std::collections::VecDeque<serde_json::Value>>,
+        answered: tokio::sync::mpsc::UnboundedSender<serde_json::Value>,
+    }
+    async fn next(State(api): State<Arc<RuntimeApi>>) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let Some(event) = api.events.lock().await.pop_front() else {
+            // No more work: the poll waits, as Lambda's does, until the process is stopped.
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            return axum::http::StatusCode::NO_CONTENT.into_response();
+        };
+        let deadline = (std::time::SystemTime::now() + Duration::from_secs(10))
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis()
+            .to_string();
+        (
+            [
+                ("lambda-runtime-aws-request-id", "req-1".to_owned()),
+                ("lambda-runtime-deadline-ms", deadline),
+                (
+                    "lambda-runtime-invoked-function-arn",
+                    "arn:aws:lambda:us-east-1:123456789012:function:test".to_owned(),
+                ),
+                (
+                    "lambda-runtime-trace-id",
+                    "Root=1-00000000-000000000000000000000000".to_owned(),
+                ),
+            ],
+            event.to_string(),
+        )
+            .into_response()
+    }
+    async fn respond(State(api): State<Arc<RuntimeApi>>, body: axum::body::Bytes) -> &'static str {
+        let value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+        let _ = api.answered.send(value);
+        ""
+    }
+
+    let count = events.len();
+    let (answered, mut responses_rx) = tokio::sync::mpsc::unbounded_channel();
+    let api = Arc::new(RuntimeApi {
+        events: Mutex::new(events.into()),
+        answered,
+    });
+    let app = axum::Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(respond),
+        )
+        .route("/2018-06-01/runtime/invocation/{id}/error", post(respond))
+        .route("/2018-06-01/runtime/init/error", post(respond))
+        .with_state(api);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let runtime_api = listener.local_addr().expect("bound").to_string();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let name = binary
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut command = tokio::process::Command::new(binary);
+    command
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", &runtime_api)
+        .env("AWS_LAMBDA_FUNCTION_NAME", &name)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    let mut child = command.spawn().expect("the function binary runs");
+    let mut responses = Vec::with_capacity(count);
+    while responses.len() < count {
+        match tokio::time::timeout(Duration::from_secs(30), responses_rx.recv()).await {
+            Ok(Some(response)) => responses.push(response),
+            _ => break,
+        }
+    }
+    // Give the flush after the last invocation a moment, then stop the process.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let _ = child.start_kill();
+    let mut stdout = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        let mut lines = tokio::io::BufReader::new(out).lines();
+        while let Ok(Ok(Some(line))) =
+            tokio::time::timeout(Duration::from_secs(5), lines.next_line()).await
+        {
+            stdout.push(line);
+        }
+    }
+    let _ = child.wait().await;
+    server.abort();
+    FunctionRun { responses, stdout }
+}

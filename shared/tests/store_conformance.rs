@@ -408,6 +408,14 @@ async fn history_and_held<S: Store>(chat: ChatStore<S>) {
     let page = chat.history(room, 10, None, since).await.unwrap();
     let got: Vec<&str> = page.messages.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(got, ["MsgId0000002"]);
+    assert_eq!(chat.drop_oldest_history(room, 5).await.unwrap(), 1);
+    assert!(
+        chat.history(room, 10, None, since)
+            .await
+            .unwrap()
+            .messages
+            .is_empty()
+    );
 
     // Held: queued oldest first, claimed once, released, dropped.
     for (n, id) in ["HeldId000001", "HeldId000002"].iter().enumerate() {

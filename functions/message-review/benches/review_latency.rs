@@ -91,6 +91,7 @@ async fn measure<S: Store + Clone + 'static>(
 
     // End to end: one message at a time, send → delivered (a fallback would be a DENY here).
     let mut samples = Vec::with_capacity(MESSAGES);
+    let mut fallbacks = 0;
     for n in 0..MESSAGES {
         let id = format!("m{n}");
         let content = format!("message number {n} about the match");
@@ -105,7 +106,10 @@ async fn measure<S: Store + Clone + 'static>(
             };
             let v: Value = serde_json::from_str(text.as_str()).unwrap();
             if v["RequestId"] == id.as_str() {
-                assert_eq!(v["Type"], "MESSAGE", "{v}");
+                // The room falls back to DENY: a review past IVS's 200 ms budget shows here.
+                if v["Type"] != "MESSAGE" {
+                    fallbacks += 1;
+                }
                 break;
             }
         }
@@ -117,6 +121,7 @@ async fn measure<S: Store + Clone + 'static>(
         &format!("{label}: end to end through the emulator"),
         samples,
     );
+    println!("{label}: reviews past the 200 ms budget (fell back): {fallbacks} of {MESSAGES}");
 
     // The handler alone.
     let request = |user: String, n: usize| ReviewRequest {

@@ -25,8 +25,9 @@ use chat_core::domain::records::{
     AuditAction, Ban, ChatMessage, HeldMessage, MessageSender, SentMessage,
 };
 use chat_core::domain::role::Role;
-use chat_core::ivs::review::{ReviewRequest, ReviewResponse};
+use chat_core::ivs::review::{ReviewRequest, ReviewResponse, ReviewResult};
 use chat_core::store::{ChatStore, SlowMode, Store};
+use chat_core::telemetry;
 use chat_moderation::{CompiledPolicy, Verdict, fingerprint, review};
 use lambda_runtime::{Error, LambdaEvent};
 
@@ -41,10 +42,27 @@ const ACTOR: &str = "message-review";
 
 /// How many senders' last messages an instance remembers for the repeat check.
 const REMEMBERED_SENDERS: usize = 10_000;
-/// Every this many messages a room's history is trimmed back to its cap (TTL does the rest).
+/// Every this many messages recorded, an instance trims the room's history (TTL does the rest).
 const TRIM_EVERY: u32 = 25;
-/// How many old messages one trim drops at most.
-const TRIM_BATCH: usize = 100;
+/// One trim in this many reads the newest `historyMessages` and drops what lies beyond (at most
+/// [`FULL_TRIM_BATCH`]); the others drop as many of the oldest as this instance added since —
+/// a few keys read, so the cap costs little. After a full trim the room holds at most the cap,
+/// and each instance then removes no more than it added, so the newest `historyMessages` stay
+/// (deletions by moderators and TTL aside, which only make a trim remove a little early).
+const FULL_TRIM_EVERY: u32 = 40;
+const FULL_TRIM_BATCH: usize = 500;
+
+/// Which trim a room's history is due.
+enum Trim {
+    Full,
+    Oldest(usize),
+}
+
+#[derive(Default)]
+struct TrimState {
+    recorded: u32,
+    trims: u32,
+}
 /// The event that tells a room's moderators a message awaits them.
 pub const HELD_EVENT: &str = "app:held";
 
@@ -63,8 +81,8 @@ pub struct Reviewer<S> {
     last_messages: Mutex<HashMap<(String, String), (String, Instant)>>,
     /// Each sender's ban as last read (or its absence), per room.
     bans: Mutex<HashMap<RoomUser, (Instant, Option<Ban>)>>,
-    /// Messages recorded per room since its history was last trimmed.
-    since_trim: Mutex<HashMap<String, u32>>,
+    /// Per room: messages recorded since its history was last trimmed, and trims so far.
+    since_trim: Mutex<HashMap<String, TrimState>>,
     /// IVS, to tell moderators a message is held (none: no event).
     ivs: Option<aws_sdk_ivschat::Client>,
 }
@@ -88,23 +106,28 @@ impl<S: Store> Reviewer<S> {
         self
     }
 
-    /// Whether this message is the one that trims the room's history.
-    fn trim_due(&self, room_id: &str) -> bool {
-        let mut counts = self
+    /// Counts a message recorded in the room's history; says which trim, if any, is due.
+    fn trim_due(&self, room_id: &str) -> Option<Trim> {
+        let mut rooms = self
             .since_trim
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if counts.len() >= REMEMBERED_SENDERS {
-            counts.clear();
+        if rooms.len() >= REMEMBERED_SENDERS {
+            rooms.clear();
         }
-        let count = counts.entry(room_id.to_owned()).or_insert(0);
-        *count += 1;
-        if *count >= TRIM_EVERY {
-            *count = 0;
-            true
+        let room = rooms.entry(room_id.to_owned()).or_default();
+        room.recorded += 1;
+        if room.recorded < TRIM_EVERY {
+            return None;
+        }
+        let trim = if room.trims.is_multiple_of(FULL_TRIM_EVERY) {
+            Trim::Full
         } else {
-            false
-        }
+            Trim::Oldest(room.recorded as usize)
+        };
+        room.trims += 1;
+        room.recorded = 0;
+        Some(trim)
     }
 
     /// The sender's ban in the room, if any: read from the store at most every
@@ -127,6 +150,7 @@ impl<S: Store> Reviewer<S> {
         let ban = match self.store.active_ban(room_id, user_id).await {
             Ok(ban) => ban,
             Err(err) => {
+                failed("ban_read");
                 tracing::error!(%err, room_id, "bans unavailable");
                 return cached.and_then(|(_, ban)| ban);
             }
@@ -179,6 +203,7 @@ impl<S: Store> Reviewer<S> {
             },
             Ok(None) => self.default_policy.clone(),
             Err(err) => {
+                failed("policy_read");
                 tracing::error!(%err, room_id, "room policy unavailable; applying the default");
                 return self.default_policy.clone();
             }
@@ -198,11 +223,50 @@ pub async fn handle<S: Store>(
     Ok(review_message(event.payload, reviewer).await)
 }
 
-/// The verdict on one message, in the IVS review contract.
+/// The verdict on one message, in the IVS review contract; timed, counted by verdict and rule,
+/// and logged in one line (the content only with `CHAT_LOG_CONTENT=true`).
 pub async fn review_message<S: Store>(
     req: ReviewRequest,
     reviewer: &Reviewer<S>,
 ) -> ReviewResponse {
+    let started = Instant::now();
+    let (room, user) = (req.room_arn.clone(), req.sender.user_id.clone());
+    let original = req.content.clone();
+    let response = decide(req, reviewer).await;
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    let (verdict, rule) = match (&response.review_result, response.reason()) {
+        (ReviewResult::Deny, Some(reason)) => {
+            let code = reason.split(' ').next().unwrap_or_default().to_owned();
+            (if code == "HELD" { "HELD" } else { "DENY" }, code)
+        }
+        (ReviewResult::Deny, None) => ("DENY", "NONE".to_owned()),
+        (ReviewResult::Allow, _) if response.content != original => ("MASKED", "NONE".to_owned()),
+        (ReviewResult::Allow, _) => ("ALLOW", "NONE".to_owned()),
+    };
+    metrics::histogram!(telemetry::REVIEW_DURATION).record(ms);
+    metrics::counter!(telemetry::VERDICTS, "Verdict" => verdict, "Rule" => rule.clone())
+        .increment(1);
+    let content = telemetry::log_content().then_some(original.as_str());
+    tracing::info!(
+        room,
+        user,
+        verdict,
+        rule,
+        duration_ms = ms,
+        content,
+        "review"
+    );
+    response
+}
+
+/// Counts a store or IVS step of a review that failed (the review still answers); the log line
+/// that follows names the step and the error.
+fn failed(step: &'static str) {
+    metrics::counter!(telemetry::REVIEW_ERRORS).increment(1);
+    tracing::warn!(step, "review step failed");
+}
+
+async fn decide<S: Store>(req: ReviewRequest, reviewer: &Reviewer<S>) -> ReviewResponse {
     let role = req
         .sender
         .attributes
@@ -272,7 +336,10 @@ pub async fn review_message<S: Store>(
                     }
                     Ok(SlowMode::Allowed) => {}
                     // Slow mode is a courtesy: a store outage must not silence the room.
-                    Err(err) => tracing::error!(%err, "slow mode unavailable"),
+                    Err(err) => {
+                        failed("slow_mode");
+                        tracing::error!(%err, "slow mode unavailable");
+                    }
                 }
             }
             if let Some(rule) = masked.first() {
@@ -338,16 +405,26 @@ async fn remember<S: Store>(
         .record_delivery(room_id, &sent, &message, keep_secs)
         .await
     {
+        failed("record");
         tracing::error!(%err, "delivered message not recorded");
     }
     if keep_secs > 0
-        && reviewer.trim_due(room_id)
-        && let Err(err) = reviewer
-            .store
-            .trim_history(room_id, settings.history_messages, TRIM_BATCH)
-            .await
+        && let Some(trim) = reviewer.trim_due(room_id)
     {
-        tracing::error!(%err, "history not trimmed");
+        // Off the review's path: IVS's 200 ms budget is the review's alone. In Lambda the task
+        // finishes during the instance's next invocations.
+        let store = reviewer.store.clone();
+        let (room_id, keep) = (room_id.to_owned(), settings.history_messages);
+        tokio::spawn(async move {
+            let trimmed = match trim {
+                Trim::Full => store.trim_history(&room_id, keep, FULL_TRIM_BATCH).await,
+                Trim::Oldest(n) => store.drop_oldest_history(&room_id, n).await,
+            };
+            if let Err(err) = trimmed {
+                failed("trim");
+                tracing::error!(%err, "history not trimmed");
+            }
+        });
     }
 }
 
@@ -371,6 +448,7 @@ async fn hold<S: Store>(
         return;
     }
     if let Err(err) = reviewer.store.put_held(room_id, &held).await {
+        failed("hold");
         tracing::error!(%err, "held message not queued");
         return;
     }
@@ -391,6 +469,7 @@ async fn hold<S: Store>(
             .send()
             .await;
         if let Err(err) = sent {
+            failed("held_event");
             tracing::error!(err = %chat_core::ivs::ivs_error(err), "held event not sent");
         }
     }
@@ -419,6 +498,7 @@ async fn audit<S: Store>(
         .audit_now(room_id, ACTOR, action, Some(user), Some(reason))
         .await
     {
+        failed("audit");
         tracing::error!(%err, "audit entry not written");
     }
 }

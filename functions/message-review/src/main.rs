@@ -1,6 +1,10 @@
+// The runtime, the metrics layer and the review nest deep async types.
+#![recursion_limit = "256"]
+
 use chat_core::config::{Config, sdk_config};
-use lambda_runtime::{Error, run, service_fn};
+use lambda_runtime::Error;
 use message_review::{Reviewer, handle};
+use metrics_cloudwatch_embedded::lambda::handler::run;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -11,5 +15,8 @@ async fn main() -> Result<(), Error> {
     let sdk = sdk_config().await;
     let reviewer = Reviewer::new(config.store(&sdk)?, config.default_policy.clone())
         .with_events(aws_sdk_ivschat::Client::new(&sdk));
-    run(service_fn(|event| handle(event, &reviewer))).await
+    run(chat_core::telemetry::emf(), |event| {
+        handle(event, &reviewer)
+    })
+    .await
 }

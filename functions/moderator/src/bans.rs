@@ -18,6 +18,9 @@ use serde_json::{Value, json};
 
 use crate::{Acting, Moderator, moderating};
 
+/// The event that tells a room someone's ban or time-out was lifted.
+pub const UNBANNED_EVENT: &str = "app:unbanned";
+
 /// Twitch's longest timeout: two weeks.
 const MAX_TIMEOUT_SECONDS: u64 = 14 * 24 * 3600;
 
@@ -214,5 +217,7 @@ pub async fn unban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response
     m.store.delete_ban(&room.room_id, &user).await?;
     act.audit(m, AuditAction::UserUnbanned, Some(&user), None)
         .await?;
+    // Their page can reconnect with a full token now, without a reload.
+    chat_core::ivs::announce(&m.ivs, &room.room_arn, UNBANNED_EVENT, &[("userId", &user)]).await;
     Ok(no_content())
 }

@@ -1,11 +1,11 @@
 //! A room's history for late joiners: the recent messages as they were delivered, newest first,
-//! for anyone signed in who may chat there (a banned or timed-out user is refused, as the token
-//! issuer refuses them).
+//! for anyone signed in who may read the room (a banned user is refused, as the token issuer
+//! refuses them; a timed-out user keeps reading, as their read-only token lets them).
 
 use chat_core::domain::records::ChatMessage;
 use chat_core::http::error::{ApiError, json_response};
 use chat_core::http::request::{
-    caller, limit_param, query_param, refuse_if_banned, room_access, room_id,
+    caller, limit_param, query_param, refuse_if_banned_for_good, room_access, room_id,
 };
 use chat_core::ivs::is_resource_id;
 use chat_core::store::Store;
@@ -55,7 +55,7 @@ pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<
     let caller = caller(req)?;
     let room_id = room_id(req)?;
     let (room, role) = room_access(&m.store, &caller, &room_id).await?;
-    refuse_if_banned(&m.store, &room_id, &caller.user_id, role).await?;
+    refuse_if_banned_for_good(&m.store, &room_id, &caller.user_id, role).await?;
     let limit = limit_param(req, PAGE_DEFAULT, 1..=PAGE_MAX)?;
     let (served, before) = match query_param(req, "before") {
         Some(cursor) => {

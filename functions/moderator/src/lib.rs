@@ -15,7 +15,7 @@ pub use held::APPROVED_EVENT;
 use chat_core::domain::identity::Caller;
 use chat_core::domain::records::{AuditAction, RoomRecord};
 use chat_core::domain::role::Role;
-use chat_core::http::error::{ApiError, respond};
+use chat_core::http::error::ApiError;
 use chat_core::http::request::{caller, refuse_if_banned, require_moderator, room_access, room_id};
 use chat_core::store::{ChatStore, Store};
 use lambda_http::{Body, Error, Request, Response};
@@ -41,7 +41,7 @@ chat_core::routes! {
 }
 
 pub async fn handle<S: Store>(req: Request, m: &Moderator<S>) -> Result<Response<Body>, Error> {
-    Ok(respond(dispatch(&req, m).await))
+    Ok(chat_core::http::serve(&req, dispatch(&req, m)).await)
 }
 
 /// A moderator at work: who, in which room, with which role.
@@ -60,6 +60,12 @@ impl Acting {
         target: Option<&str>,
         reason: Option<&str>,
     ) -> Result<(), ApiError> {
+        // Every act is audited, so this is where each is counted.
+        let name = serde_json::to_value(&action)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        metrics::counter!(chat_core::telemetry::MODERATION_ACTIONS, "Action" => name).increment(1);
         m.store
             .audit_now(
                 &self.room.room_id,

@@ -8,7 +8,7 @@ mod moderators;
 mod rooms;
 mod tags;
 
-use chat_core::http::error::{ApiError, respond};
+use chat_core::http::error::ApiError;
 use chat_core::http::request::limit_param;
 use chat_core::ivs::limits::PAGE_SIZE;
 use chat_core::store::{ChatStore, Store};
@@ -42,7 +42,7 @@ chat_core::routes! {
 }
 
 pub async fn handle<S: Store>(req: Request, p: &Provisioner<S>) -> Result<Response<Body>, Error> {
-    Ok(respond(dispatch(&req, p).await))
+    Ok(chat_core::http::serve(&req, dispatch(&req, p)).await)
 }
 
 /// `limit` (a page of IVS's size) and `nextToken` query parameters for lists that page

@@ -1,5 +1,6 @@
 use chat_core::config::{Config, sdk_config};
-use lambda_http::{Error, run, service_fn};
+use lambda_http::Error;
+use metrics_cloudwatch_embedded::lambda::handler::run_http;
 use room_provisioner::{Provisioner, handle};
 
 #[tokio::main]
@@ -16,5 +17,5 @@ async fn main() -> Result<(), Error> {
             .map(ToString::to_string)
             .unwrap_or_else(|| "us-east-1".into()),
     };
-    run(service_fn(|req| handle(req, &provisioner))).await
+    run_http(chat_core::telemetry::emf(), |req| handle(req, &provisioner)).await
 }

@@ -1,20 +1,33 @@
-//! A room's moderators: listed by its owner or an admin, stored with the room.
+//! A room's moderators: listed by its owner or an admin, stored with the room. Only someone who
+//! has signed in here (and so has a profile) can be listed; the room hears of every change
+//! (`app:role-changed`), so the person's page changes role at once.
 
 use chat_core::domain::records::{AuditAction, Moderator};
 use chat_core::http::error::{ApiError, json_response, no_content};
 use chat_core::http::request::{caller, require_manager, room_access, room_id, user_id_param};
+use chat_core::ivs::announce;
 use chat_core::store::Store;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
 use crate::Provisioner;
 
+/// The event that tells a room someone's role changed (`userId`, `role`).
+pub const ROLE_CHANGED_EVENT: &str = "app:role-changed";
+
 pub async fn add<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response<Body>, ApiError> {
     let caller = caller(req)?;
     let room_id = room_id(req)?;
     let user = user_id_param(req)?;
-    let (_, role) = room_access(&p.store, &caller, &room_id).await?;
+    let (room, role) = room_access(&p.store, &caller, &room_id).await?;
     require_manager(role)?;
+    if p.store.profile(&user).await?.is_none() {
+        return Err(ApiError::new(
+            404,
+            "NO_SUCH_USER",
+            format!("{user} has never signed in here: pick someone from the room."),
+        ));
+    }
     let moderator = Moderator {
         user_id: user.clone(),
         added_by: caller.user_id.clone(),
@@ -30,6 +43,13 @@ pub async fn add<S: Store>(req: &Request, p: &Provisioner<S>) -> Result<Response
             None,
         )
         .await?;
+    announce(
+        &p.ivs,
+        &room.room_arn,
+        ROLE_CHANGED_EVENT,
+        &[("userId", &user), ("role", "moderator")],
+    )
+    .await;
     Ok(json_response(
         200,
         &json!({"roomId": room_id, "userId": user, "role": "moderator"}),
@@ -43,7 +63,7 @@ pub async fn remove<S: Store>(
     let caller = caller(req)?;
     let room_id = room_id(req)?;
     let user = user_id_param(req)?;
-    let (_, role) = room_access(&p.store, &caller, &room_id).await?;
+    let (room, role) = room_access(&p.store, &caller, &room_id).await?;
     require_manager(role)?;
     p.store.remove_moderator(&room_id, &user).await?;
     p.store
@@ -55,5 +75,12 @@ pub async fn remove<S: Store>(
             None,
         )
         .await?;
+    announce(
+        &p.ivs,
+        &room.room_arn,
+        ROLE_CHANGED_EVENT,
+        &[("userId", &user), ("role", "viewer")],
+    )
+    .await;
     Ok(no_content())
 }

@@ -1,6 +1,7 @@
 //! `POST /rooms/{roomId}/tokens`: a chat token for the caller, with the capabilities and
 //! session length of their role in the room — decided here, never taken from the request.
-//! Banned and timed-out users get none (403, with when it ends).
+//! Banned users get none (403); a timed-out user gets a read-only one (no capabilities: they
+//! keep reading the room, and say when their time-out ends, until which they cannot send).
 
 use std::collections::HashMap;
 
@@ -9,11 +10,12 @@ use aws_sdk_ivschat::types::ChatTokenCapability;
 use chat_core::domain::identity::Caller;
 use chat_core::domain::records::Profile;
 use chat_core::domain::role::Role;
-use chat_core::http::error::{ApiError, json_response, respond};
+use chat_core::http::error::{ApiError, json_response};
 use chat_core::http::fields;
-use chat_core::http::request::{caller, json_body, refuse_if_banned, room_access, room_id};
+use chat_core::http::request::{binding_ban, caller, json_body, refusal, room_access, room_id};
 use chat_core::ivs::ivs_error;
 use chat_core::store::{ChatStore, Store};
+use chat_core::telemetry::{TOKENS_ISSUED, TOKENS_REFUSED};
 use lambda_http::{Body, Error, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -43,7 +45,15 @@ pub async fn handle<S: Store>(
     req: Request,
     issuer: &TokenIssuer<S>,
 ) -> Result<Response<Body>, Error> {
-    Ok(respond(dispatch(&req, issuer).await))
+    let answer = async {
+        let result = dispatch(&req, issuer).await;
+        match &result {
+            Ok(_) => metrics::counter!(TOKENS_ISSUED).increment(1),
+            Err(e) => metrics::counter!(TOKENS_REFUSED, "Code" => e.code.clone()).increment(1),
+        }
+        result
+    };
+    Ok(chat_core::http::serve(&req, answer).await)
 }
 
 impl TokenRequest {
@@ -84,10 +94,28 @@ async fn issue<S: Store>(
     let body: TokenRequest = json_body(req)?;
     body.check()?;
     let (room, role) = room_access(&issuer.store, &caller, &room_id).await?;
-    refuse_if_banned(&issuer.store, &room_id, &caller.user_id, role).await?;
+    // A time-out leaves the user reading; a ban leaves them nothing.
+    let timed_out_until = match binding_ban(&issuer.store, &room_id, &caller.user_id, role).await? {
+        Some(ban) if ban.until.is_some() => ban.until,
+        Some(ban) => return Err(refusal(ban)),
+        None => None,
+    };
     remember(&issuer.store, &caller).await?;
     let attributes = body.attributes_for(&caller, role)?;
-    let token = mint(issuer, &room.room_arn, &caller.user_id, role, attributes).await?;
+    let capabilities = if timed_out_until.is_some() {
+        &[][..]
+    } else {
+        role.capabilities()
+    };
+    let token = mint(
+        issuer,
+        &room.room_arn,
+        &caller.user_id,
+        role,
+        capabilities,
+        attributes,
+    )
+    .await?;
     let time = |t: Option<&aws_sdk_ivschat::primitives::DateTime>| {
         t.and_then(|t| {
             t.fmt(aws_sdk_ivschat::primitives::DateTimeFormat::DateTime)
@@ -103,7 +131,9 @@ async fn issue<S: Store>(
             "roomId": room.room_id,
             "userId": caller.user_id,
             "role": role.as_str(),
-            "capabilities": role.capabilities().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            "capabilities": capabilities.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            "readOnly": timed_out_until.is_some(),
+            "until": timed_out_until.map(chat_core::time::rfc3339),
         }),
     ))
 }
@@ -127,6 +157,7 @@ async fn mint<S>(
     room_arn: &str,
     user_id: &str,
     role: Role,
+    capabilities: &[chat_core::domain::role::Capability],
     attributes: HashMap<String, String>,
 ) -> Result<CreateChatTokenOutput, ApiError> {
     issuer
@@ -135,7 +166,7 @@ async fn mint<S>(
         .room_identifier(room_arn)
         .user_id(user_id)
         .set_capabilities(Some(
-            role.capabilities()
+            capabilities
                 .iter()
                 .map(|c| ChatTokenCapability::from(c.as_str()))
                 .collect(),

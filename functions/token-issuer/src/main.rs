@@ -1,5 +1,6 @@
 use chat_core::config::{Config, sdk_config};
-use lambda_http::{Error, run, service_fn};
+use lambda_http::Error;
+use metrics_cloudwatch_embedded::lambda::handler::run_http;
 use token_issuer::{TokenIssuer, handle};
 
 #[tokio::main]
@@ -11,5 +12,5 @@ async fn main() -> Result<(), Error> {
         ivs: aws_sdk_ivschat::Client::new(&sdk),
         store: config.store(&sdk)?,
     };
-    run(service_fn(|req| handle(req, &issuer))).await
+    run_http(chat_core::telemetry::emf(), |req| handle(req, &issuer)).await
 }

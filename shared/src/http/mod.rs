@@ -12,6 +12,44 @@ pub mod fields;
 pub mod gateway;
 pub mod request;
 
+use std::future::Future;
+use std::time::Instant;
+
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+
+/// Answers one request and writes its one log line: request id, route, room, user id, status,
+/// duration (never the body).
+pub async fn serve(
+    req: &Request,
+    answer: impl Future<Output = Result<Response<Body>, error::ApiError>>,
+) -> Response<Body> {
+    let started = Instant::now();
+    let response = error::respond(answer.await);
+    let (request_id, user) = match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => (
+            ctx.request_id.clone().unwrap_or_default(),
+            ctx.authorizer
+                .as_ref()
+                .and_then(|a| a.jwt.as_ref())
+                .and_then(|jwt| jwt.claims.get("sub").cloned())
+                .unwrap_or_default(),
+        ),
+        _ => Default::default(),
+    };
+    let params = req.path_parameters_ref();
+    tracing::info!(
+        request_id,
+        route = request::route_key(req),
+        room = params.and_then(|p| p.first("roomId")).unwrap_or_default(),
+        user,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1e3,
+        "request"
+    );
+    response
+}
+
 /// Declares a function's routes once: the `ROUTES` table chat-local and the template test read,
 /// and the dispatch that hands each route key to its handler (`async fn(&Request, &State<S>)`).
 ///

@@ -6,7 +6,7 @@ use lambda_http::{Body, Request, RequestExt};
 use serde::de::DeserializeOwned;
 
 use crate::domain::identity::Caller;
-use crate::domain::records::RoomRecord;
+use crate::domain::records::{Ban, RoomRecord};
 use crate::domain::role::Role;
 use crate::http::error::ApiError;
 use crate::store::{ChatStore, Store};
@@ -161,27 +161,53 @@ pub fn require_outranks(caller: Role, target: Role) -> Result<(), ApiError> {
     }
 }
 
-/// 403 for a banned or timed-out user, saying until when. A ban binds only roles below the
-/// banner's: one placed before the user was known to outrank its author does not.
+/// The user's ban or time-out in the room, if one binds them (a ban binds only roles below the
+/// banner's: one placed before the user was known to outrank its author does not).
+pub async fn binding_ban<S: Store>(
+    store: &ChatStore<S>,
+    room_id: &str,
+    user_id: &str,
+    role: Role,
+) -> Result<Option<Ban>, ApiError> {
+    let ban = store.active_ban(room_id, user_id).await?;
+    Ok(ban.filter(|ban| ban.binds(role, crate::time::now_millis())))
+}
+
+/// The 403 a banned or timed-out user gets, saying until when.
+pub fn refusal(ban: Ban) -> ApiError {
+    let message = match ban.until {
+        Some(_) => "You are timed out in this room.",
+        None => "You are banned from this room.",
+    };
+    ApiError::new(403, ban.code(), message)
+        .with_detail("until", ban.until.map(crate::time::rfc3339))
+        .with_detail("reason", ban.reason)
+}
+
+/// 403 for a banned or timed-out user, saying until when.
 pub async fn refuse_if_banned<S: Store>(
     store: &ChatStore<S>,
     room_id: &str,
     user_id: &str,
     role: Role,
 ) -> Result<(), ApiError> {
-    let Some(ban) = store.active_ban(room_id, user_id).await? else {
-        return Ok(());
-    };
-    if !ban.binds(role, crate::time::now_millis()) {
-        return Ok(());
+    match binding_ban(store, room_id, user_id, role).await? {
+        Some(ban) => Err(refusal(ban)),
+        None => Ok(()),
     }
-    let message = match ban.until {
-        Some(_) => "You are timed out in this room.",
-        None => "You are banned from this room.",
-    };
-    Err(ApiError::new(403, ban.code(), message)
-        .with_detail("until", ban.until.map(crate::time::rfc3339))
-        .with_detail("reason", ban.reason))
+}
+
+/// 403 for a banned user only: a timed-out user keeps reading the room.
+pub async fn refuse_if_banned_for_good<S: Store>(
+    store: &ChatStore<S>,
+    room_id: &str,
+    user_id: &str,
+    role: Role,
+) -> Result<(), ApiError> {
+    match binding_ban(store, room_id, user_id, role).await? {
+        Some(ban) if ban.until.is_none() => Err(refusal(ban)),
+        _ => Ok(()),
+    }
 }
 
 /// 403 unless the role may moderate the room.

@@ -42,6 +42,7 @@ pub fn is_not_found<E: ProvideErrorMetadata>(err: &SdkError<E>) -> bool {
 /// (404, 400, 409, 429); anything else is IVS failing: 502 with the IVS error code.
 pub fn ivs_error<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) -> ApiError {
     let code = err.code().unwrap_or("ServiceUnavailable").to_owned();
+    crate::telemetry::aws_error("IVSChat", &code);
     let message = err
         .message()
         .unwrap_or("Amazon IVS Chat could not be reached")
@@ -58,4 +59,31 @@ pub fn ivs_error<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) ->
         }
     };
     ApiError::new(status, ours, message).with_detail("ivsErrorCode", code)
+}
+
+/// Tells everyone in the room that something changed (`app:unbanned`, `app:role-changed`), so
+/// pages act on it at once. Best effort: the change is made and stays made if IVS does not
+/// take the event (logged and counted); clients also learn it on their next token.
+pub async fn announce(
+    ivs: &aws_sdk_ivschat::Client,
+    room_arn: &str,
+    event_name: &str,
+    attributes: &[(&str, &str)],
+) {
+    let sent = ivs
+        .send_event()
+        .room_identifier(room_arn)
+        .event_name(event_name)
+        .set_attributes(Some(
+            attributes
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        ))
+        .send()
+        .await;
+    if let Err(err) = sent {
+        let err = ivs_error(err);
+        tracing::error!(%err, event_name, "room event not sent");
+    }
 }

@@ -26,6 +26,7 @@ const LIVE: &str = "(attribute_not_exists(expiresAt) OR expiresAt > :now)";
 fn backend<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) -> StoreError {
     let code = err.code().unwrap_or("Unknown").to_owned();
     let message = err.message().unwrap_or_default().to_owned();
+    crate::telemetry::aws_error("DynamoDB", &code);
     StoreError::Backend(format!("DynamoDB {code}: {message}"))
 }
 
@@ -168,6 +169,11 @@ impl Store for DynamoStore {
                     .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
                     .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_owned()))
             };
+            // Read about a page at a time (one more, to know whether another page follows), not
+            // the partition's first megabyte: history and audit partitions grow long.
+            if limit < usize::MAX {
+                request = request.limit(i32::try_from(limit.saturating_add(1)).unwrap_or(i32::MAX));
+            }
             let out = request
                 .scan_index_forward(!query.descending)
                 .consistent_read(true)

@@ -234,33 +234,36 @@ impl Store for EmbeddedStore {
             } else {
                 query.limit
             };
-            let start = (pk.as_str(), prefix.as_str());
-            let mut keys_in_partition = Vec::new();
-            for entry in table.range(start..).map_err(backend)? {
-                let (key, value) = entry.map_err(backend)?;
-                let (item_pk, item_sk) = key.value();
-                if item_pk != pk || !item_sk.starts_with(prefix.as_str()) {
-                    break;
+            // Only the keys the page can hold are read: the range is bounded by the prefix and
+            // the cursor, walked from the page's first key.
+            use std::ops::Bound::{Excluded, Included};
+            let upper = format!("{prefix}\u{10FFFF}");
+            let (pk_s, prefix_s) = (pk.as_str(), prefix.as_str());
+            let (low, high) = match (&query.after, query.descending) {
+                (Some(after), false) => (
+                    Excluded((pk_s, after.as_str())),
+                    Included((pk_s, upper.as_str())),
+                ),
+                (Some(after), true) => {
+                    (Included((pk_s, prefix_s)), Excluded((pk_s, after.as_str())))
                 }
-                keys_in_partition.push((item_sk.to_owned(), value.value().to_vec()));
-            }
-            if query.descending {
-                keys_in_partition.reverse();
-            }
+                (None, _) => (Included((pk_s, prefix_s)), Included((pk_s, upper.as_str()))),
+            };
+            let range = table.range::<(&str, &str)>((low, high)).map_err(backend)?;
+            let entries: Box<dyn Iterator<Item = _>> = if query.descending {
+                Box::new(range.rev())
+            } else {
+                Box::new(range)
+            };
             let mut items = Vec::new();
             let mut more = false;
-            for (sk, bytes) in keys_in_partition {
-                if let Some(after) = &query.after {
-                    let past = if query.descending {
-                        &sk < after
-                    } else {
-                        &sk > after
-                    };
-                    if !past {
-                        continue;
-                    }
+            for entry in entries {
+                let (key, value) = entry.map_err(backend)?;
+                let (item_pk, sk) = key.value();
+                if item_pk != pk || !sk.starts_with(prefix_s) {
+                    continue;
                 }
-                let item = decode(&pk, &sk, &bytes)?;
+                let item = decode(&pk, sk, value.value())?;
                 if !is_live(item.expires_at, now) {
                     continue;
                 }

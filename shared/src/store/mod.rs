@@ -71,8 +71,9 @@ pub enum StoreError {
     Backend(String),
 }
 
-/// The store port.
-pub trait Store: Send + Sync {
+/// The store port. Adapters are cheap handles (clones share the connection or the file), so a
+/// background task can own one.
+pub trait Store: Send + Sync + Clone + 'static {
     fn get(
         &self,
         pk: &str,

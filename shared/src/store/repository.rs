@@ -365,6 +365,27 @@ impl<S: Store> ChatStore<S> {
         Ok(dropped)
     }
 
+    /// Drops the `n` oldest messages of history: how a writer that knows it added at least `n`
+    /// messages past the cap keeps the cap without reading the newest ones (a few keys read).
+    pub async fn drop_oldest_history(&self, room_id: &str, n: usize) -> Result<usize, StoreError> {
+        let page = self
+            .store
+            .query(
+                &room_pk(room_id),
+                HIST,
+                Query {
+                    limit: n,
+                    after: None,
+                    descending: false,
+                },
+            )
+            .await?;
+        for item in &page.items {
+            self.store.delete(&item.pk, &item.sk).await?;
+        }
+        Ok(page.items.len())
+    }
+
     /// Takes a user's messages out of the newest `scan` of history; returns their ids.
     pub async fn purge_history(
         &self,

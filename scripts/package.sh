@@ -43,7 +43,7 @@ check() {
     echo "$file needs glibc $needed, newer than Amazon Linux 2023's $GLIBC_MAX" >&2
     exit 1
   fi
-  printf '  %-58s %6.1f MiB  aarch64, glibc >= %s\n' "$file" \
+  printf '  %-58s %6.1f MiB  aarch64, needs glibc %s\n' "$file" \
     "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$needed"
 }
 

@@ -8,18 +8,10 @@ mod common;
 use std::time::Duration;
 
 use chat_core::store::Store;
-use common::{Client, chat, next_frame, send_frame, sign_in, start};
+use common::{Client, chat, next_frame, send_frame, sign_in, start, token};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-
-async fn token(client: &Client, room: &str) -> String {
-    let r = client
-        .call("POST", &format!("/rooms/{room}/tokens"), Some(json!({})))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    r.body["token"].as_str().unwrap().to_owned()
-}
 
 /// A new room, with `moderator` listed as its moderator.
 async fn room_moderated_by(admin: &Client, name: &str, moderator: &str) -> String {

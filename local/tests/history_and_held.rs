@@ -9,18 +9,10 @@ mod common;
 use std::time::Duration;
 
 use chat_core::testing::ChatSocket;
-use common::{Client, chat, send_frame, sign_in, start};
+use common::{Client, chat, new_room, send_frame, sign_in, start, token};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-
-async fn token(client: &Client, room: &str) -> String {
-    let r = client
-        .call("POST", &format!("/rooms/{room}/tokens"), Some(json!({})))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    r.body["token"].as_str().unwrap().to_owned()
-}
 
 /// The next frame of `kind` (`MESSAGE`, `EVENT`, `ERROR`) within `wait`, skipping others.
 async fn next_of(ws: &mut ChatSocket, kind: &str, wait: Duration) -> Option<Value> {
@@ -95,13 +87,7 @@ async fn late_joiners_read_history_as_delivered_and_deletions_take_it_out() {
     let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
     let bob = sign_in(stack.app_addr, "bob", "Bob", &[]).await;
     let carol = sign_in(stack.app_addr, "carol", "Carol", &[]).await;
-    let room = admin
-        .call("POST", "/rooms", Some(json!({"name": "stage"})))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let room = new_room(&admin, "stage").await;
 
     let mut bob_ws = chat(&stack, &token(&bob, &room).await).await;
     let mut alice_ws = chat(&stack, &token(&admin, &room).await).await;
@@ -232,13 +218,7 @@ async fn held_messages_wait_for_one_decision() {
     let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
     let mia = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
     let carol = sign_in(stack.app_addr, "carol", "Carol", &[]).await;
-    let room = admin
-        .call("POST", "/rooms", Some(json!({"name": "stage"})))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let room = new_room(&admin, "stage").await;
     admin
         .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
         .await;

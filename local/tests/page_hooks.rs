@@ -7,18 +7,10 @@ mod common;
 use std::time::Duration;
 
 use chat_core::testing::ChatSocket;
-use common::{Client, chat, send_frame, sign_in, start};
+use common::{chat, new_room, send_frame, sign_in, start, token_reply};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-
-async fn token_reply(client: &Client, room: &str) -> Value {
-    let r = client
-        .call("POST", &format!("/rooms/{room}/tokens"), Some(json!({})))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    r.body
-}
 
 /// The next EVENT named `name` within five seconds.
 async fn event(ws: &mut ChatSocket, name: &str) -> Value {
@@ -44,13 +36,7 @@ async fn timed_out_users_read_and_the_room_hears_of_unbans_and_role_changes() {
     let stack = start(dir.path()).await;
     let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
     let bob = sign_in(stack.app_addr, "bob", "Bob", &[]).await;
-    let room = admin
-        .call("POST", "/rooms", Some(json!({"name": "stage"})))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let room = new_room(&admin, "stage").await;
     let mut alice_ws = chat(
         &stack,
         token_reply(&admin, &room).await["token"].as_str().unwrap(),
@@ -130,4 +116,15 @@ async fn timed_out_users_read_and_the_room_hears_of_unbans_and_role_changes() {
     assert_eq!(r.status, 204, "{}", r.text);
     let demoted = event(&mut alice_ws, "app:role-changed").await;
     assert_eq!(demoted["Attributes"]["role"], "viewer");
+
+    // A new policy is announced too (slow mode shows on every page at once).
+    let r = admin
+        .call(
+            "PATCH",
+            &format!("/rooms/{room}"),
+            Some(json!({"policy": {"slowModeSeconds": 5}})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    event(&mut alice_ws, "app:policy-changed").await;
 }

@@ -1,69 +1,23 @@
 // The chat page of chat-local in a real headless Chromium: people chat, a blocked term is
-// refused with its reason, a moderator deletes a message and bans a viewer, who sees the
-// disconnect and cannot rejoin.
+// refused with its reason, a moderator deletes a message and, from his user card, bans a viewer
+// with a reason and a confirmation (his recent messages go with him); he sees the disconnect and
+// the reason, and cannot rejoin until the ban is lifted.
 'use strict';
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-const BIN = process.env.CHAT_LOCAL_BIN
-  || path.join(__dirname, '..', '..', 'target', 'debug', 'chat-local');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps dialling Google's hosts, which this
-// machine's closed network refuses.
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const WAIT = 15_000;
+const {
+  WAIT, startStack, stopStack, launchBrowser, signIn, messages, say, statusIs, openUserCard,
+} = require('./helpers');
 
 let main;
 let browser;
 const pageErrors = [];
 
-/** Starts chat-local on free ports with a fresh data directory; resolves once it is serving. */
-function startStack(env = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-local-browser-'));
-  const child = spawn(BIN, ['--port', '0', '--emulator-port', '0', '--data-dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`chat-local did not start:\n${stdout}\n${stderr}`)), 30_000);
-    child.on('exit', (code) => reject(new Error(`chat-local exited (${code}):\n${stderr}`)));
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = stdout.match(/Chat page\s+(http:\/\/\S+?)\/?\s/);
-      if (match) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve({ child, url: match[1], dir });
-      }
-    });
-  });
-}
-
-/** Stops it with SIGTERM, as Ctrl-C would, and expects a clean exit. */
-async function stopStack(stack) {
-  if (stack.child.exitCode === null) {
-    const exited = new Promise((resolve) => stack.child.on('exit', resolve));
-    stack.child.kill('SIGTERM');
-    assert.equal(await exited, 0, 'chat-local shuts down cleanly on SIGTERM');
-  }
-  fs.rmSync(stack.dir, { recursive: true, force: true });
-}
-
 before(async () => {
   main = await startStack();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -71,32 +25,13 @@ after(async () => {
   if (main) await stopStack(main);
 });
 
-async function openPage(name, admin, url = main.url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  await page.goto(url);
-  await page.fill('#name', name);
-  if (admin) await page.check('#admin');
-  await page.click('#sign-in-form button[type=submit]');
-  await page.locator('#lobby').waitFor();
-  return page;
-}
+const openPage = (name, admin, url = main.url) => signIn(browser, url, name, admin, pageErrors);
 
-const messages = (page, text) => page.locator('#messages li.message').filter({ hasText: text });
-
-async function say(page, text) {
-  await page.fill('#message', text);
-  await page.press('#message', 'Enter');
-}
-
-async function statusIs(page, text) {
-  await page.waitForFunction(
-    (expected) => document.getElementById('status').textContent === expected,
-    text,
-    { timeout: WAIT },
-  );
+/** The README's pictures: `SCREENSHOT_DIR=docs npm test -- chat.test.js` (from the repo root's view). */
+async function picture(page, file, options = {}) {
+  if (!process.env.SCREENSHOT_DIR) return;
+  const dir = path.resolve(__dirname, '..', '..', process.env.SCREENSHOT_DIR);
+  await page.screenshot({ path: path.join(dir, file), ...options });
 }
 
 test('people chat; a blocked term is refused; a moderator deletes a message and bans', async () => {
@@ -122,12 +57,11 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
   await carol.click('.room-button:has-text("lobby")');
   await statusIs(carol, 'connected as viewer');
 
-  // Alice makes Carol a moderator; Carol's next token carries the moderator's capabilities.
+  // Alice makes Carol a moderator: Carol's page takes a moderator's token by itself.
   await alice.click('#moderators-box summary');
   await alice.fill('#moderator-id', 'carol');
   await alice.click('#add-moderator button[type=submit]');
   await alice.locator('#moderators li', { hasText: 'carol' }).waitFor();
-  await carol.click('.room-button:has-text("lobby")');
   await statusIs(carol, 'connected as moderator');
   assert.equal(await carol.isVisible('#mod-pane'), true);
   assert.equal(await carol.isVisible('#policy-box'), false, 'the policy is the owner\'s to change');
@@ -140,8 +74,8 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
   await messages(carol, 'still here').waitFor();
   await say(alice, 'hi Bob, welcome');
   await messages(bob, 'hi Bob, welcome').locator('.name', { hasText: 'Alice' }).waitFor();
-  assert.equal(await messages(bob, 'hello from bob').getAttribute('class'), 'message',
-    'Bob\'s own message is confirmed by its echo');
+  assert.equal(await messages(bob, 'hello from bob').getAttribute('class'), 'message own',
+    'Bob\'s own message is confirmed by its echo, and stands out as his');
 
   // A blocked term is refused, with the reason, and reaches nobody.
   await say(bob, 'big SPOILER: the hero wins');
@@ -171,19 +105,38 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
   });
   assert.ok(spare, 'a spare token before the ban');
 
-  // She bans him: his page shows the disconnect, and he cannot come back.
-  await messages(carol, 'still here').locator('button.ban').click();
-  await bob.locator('#notice', { hasText: 'You were disconnected by a moderator' }).waitFor();
-  await statusIs(bob, 'disconnected');
+  // She bans him from his user card, with a reason and a confirmation: his page shows the
+  // disconnect and the ban, and he cannot come back.
+  await openUserCard(carol, 'still here');
+  assert.equal(await carol.textContent('#card-name'), 'Bob');
+  await carol.fill('#card-reason', 'spoilers');
+  await carol.click('#card-ban');
+  await carol.locator('#card-confirm', { hasText: 'Ban Bob from this room' }).waitFor();
+  await picture(carol, 'chat-local-moderator.png');
+  await carol.click('#card-ban-confirm');
+  await carol.locator('#card-status', { hasText: 'Bob is banned.' }).waitFor();
+  await carol.keyboard.press('Escape');
+  await carol.locator('#user-card').waitFor({ state: 'hidden' });
+  await bob.locator('#notice', { hasText: 'You were disconnected by a moderator: you are banned' }).waitFor();
+  assert.match(await bob.textContent('#notice'), /spoilers/, 'he is told why');
+  await picture(bob, 'chat-local-viewer.png');
+  await statusIs(bob, 'banned');
   assert.equal(await bob.isDisabled('#message'), true);
   await bob.click('#rejoin');
   await bob.locator('#notice', { hasText: 'You are banned from this room' }).waitFor();
   assert.equal(await bob.isDisabled('#message'), true, 'no connection after the ban');
   await alice.locator('#messages li.system', { hasText: 'bob was removed from the room' }).waitFor();
+  // The ban clears his recent messages from every page, as on Twitch.
+  for (const text of ['still here', 'sorry']) {
+    await messages(alice, text).waitFor({ state: 'detached' });
+    await messages(carol, text).waitFor({ state: 'detached' });
+  }
+  assert.equal(await alice.locator('#messages li.deleted').count(), 3, 'all three of his messages');
   await carol.locator('#bans li.ban[data-user="bob"]', { hasText: 'banned' }).waitFor();
   await alice.locator('#bans li.ban[data-user="bob"]', { hasText: 'banned' }).waitFor();
-  assert.equal(await messages(carol, 'hi Bob, welcome').locator('button.ban').count(), 0,
-    'a moderator is offered no ban on the admin');
+  await openUserCard(carol, 'hi Bob, welcome');
+  assert.equal(await carol.isVisible('#card-ban'), false, 'a moderator is offered no ban on the admin');
+  await carol.click('#card-close');
 
   // The token he took before the ban still opens a connection, but he cannot speak with it:
   // the review function refuses every message of a banned user, and nobody sees it.
@@ -222,13 +175,8 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
   }
   assert.match(entries.find(([action]) => action === 'USER_BANNED')[1], /carol: user banned → bob/);
 
-  // The README's pictures: `SCREENSHOT_DIR=docs npm test`.
-  if (process.env.SCREENSHOT_DIR) {
-    await carol.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'chat-local-moderator.png') });
-    await bob.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'chat-local-viewer.png') });
-    await alice.evaluate(() => window.scrollTo(0, 0));
-    await alice.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'chat-local-owner.png'), fullPage: true });
-  }
+  await alice.evaluate(() => window.scrollTo(0, 0));
+  await picture(alice, 'chat-local-owner.png', { fullPage: true });
 
   // Lifting the ban lets Bob back in.
   await carol.locator('#bans li.ban[data-user="bob"] button').click();

@@ -219,8 +219,15 @@ pub async fn update<S: Store>(
     p.store
         .audit_now(&room_id, &caller.user_id, action, None, None)
         .await?;
+    if body.policy.is_some() {
+        // Pages show slow mode and the like at once.
+        chat_core::ivs::announce(&p.ivs, &after.room_arn, POLICY_CHANGED_EVENT, &[]).await;
+    }
     Ok(json_response(200, &room_view(p, &after).await?))
 }
+
+/// The event that tells a room its moderation policy changed.
+pub const POLICY_CHANGED_EVENT: &str = "app:policy-changed";
 
 /// Our record first, then IVS; if IVS refuses, the record goes back as it was.
 async fn change<S: Store>(

@@ -114,3 +114,29 @@ pub fn send_frame(request_id: &str, content: &str) -> Message {
             .into(),
     )
 }
+
+/// A new room named `name`, created by `admin` (an admin).
+pub async fn new_room(admin: &Client, name: &str) -> String {
+    let r = admin
+        .call("POST", "/rooms", Some(json!({"name": name})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.body["id"].as_str().unwrap().to_owned()
+}
+
+/// The caller's answer from the token route for the room (200 asserted).
+pub async fn token_reply(client: &Client, room: &str) -> Value {
+    let r = client
+        .call("POST", &format!("/rooms/{room}/tokens"), Some(json!({})))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
+/// The caller's chat token for the room.
+pub async fn token(client: &Client, room: &str) -> String {
+    token_reply(client, room).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}

@@ -191,10 +191,7 @@ pub async fn refuse_if_banned<S: Store>(
     user_id: &str,
     role: Role,
 ) -> Result<(), ApiError> {
-    match binding_ban(store, room_id, user_id, role).await? {
-        Some(ban) => Err(refusal(ban)),
-        None => Ok(()),
-    }
+    refuse_when(store, room_id, user_id, role, |_| true).await
 }
 
 /// 403 for a banned user only: a timed-out user keeps reading the room.
@@ -204,8 +201,18 @@ pub async fn refuse_if_banned_for_good<S: Store>(
     user_id: &str,
     role: Role,
 ) -> Result<(), ApiError> {
+    refuse_when(store, room_id, user_id, role, |ban| ban.until.is_none()).await
+}
+
+async fn refuse_when<S: Store>(
+    store: &ChatStore<S>,
+    room_id: &str,
+    user_id: &str,
+    role: Role,
+    refuses: fn(&Ban) -> bool,
+) -> Result<(), ApiError> {
     match binding_ban(store, room_id, user_id, role).await? {
-        Some(ban) if ban.until.is_none() => Err(refusal(ban)),
+        Some(ban) if refuses(&ban) => Err(refusal(ban)),
         _ => Ok(()),
     }
 }

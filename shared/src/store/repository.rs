@@ -90,6 +90,23 @@ impl<S: Store> ChatStore<S> {
         &self.store
     }
 
+    /// A page of the room's items whose key starts with `prefix`.
+    async fn room_page(
+        &self,
+        room_id: &str,
+        prefix: &str,
+        limit: usize,
+        after: Option<String>,
+        descending: bool,
+    ) -> Result<super::Page, StoreError> {
+        let query = Query {
+            limit,
+            after,
+            descending,
+        };
+        self.store.query(&room_pk(room_id), prefix, query).await
+    }
+
     // ---- rooms -----------------------------------------------------------------------------
 
     /// Records a new room; `ConditionFailed` if it is already recorded.
@@ -307,12 +324,7 @@ impl<S: Store> ChatStore<S> {
         before: Option<String>,
         since: i64,
     ) -> Result<HistoryPage, StoreError> {
-        let query = Query {
-            limit,
-            after: before,
-            descending: true,
-        };
-        let page = self.store.query(&room_pk(room_id), HIST, query).await?;
+        let page = self.room_page(room_id, HIST, limit, before, true).await?;
         let messages: Vec<ChatMessage> = page
             .items
             .into_iter()
@@ -346,16 +358,7 @@ impl<S: Store> ChatStore<S> {
         batch: usize,
     ) -> Result<usize, StoreError> {
         let page = self
-            .store
-            .query(
-                &room_pk(room_id),
-                HIST,
-                Query {
-                    limit: keep + batch,
-                    after: None,
-                    descending: true,
-                },
-            )
+            .room_page(room_id, HIST, keep + batch, None, true)
             .await?;
         let mut dropped = 0;
         for item in page.items.into_iter().skip(keep) {
@@ -368,18 +371,7 @@ impl<S: Store> ChatStore<S> {
     /// Drops the `n` oldest messages of history: how a writer that knows it added at least `n`
     /// messages past the cap keeps the cap without reading the newest ones (a few keys read).
     pub async fn drop_oldest_history(&self, room_id: &str, n: usize) -> Result<usize, StoreError> {
-        let page = self
-            .store
-            .query(
-                &room_pk(room_id),
-                HIST,
-                Query {
-                    limit: n,
-                    after: None,
-                    descending: false,
-                },
-            )
-            .await?;
+        let page = self.room_page(room_id, HIST, n, None, false).await?;
         for item in &page.items {
             self.store.delete(&item.pk, &item.sk).await?;
         }
@@ -393,18 +385,7 @@ impl<S: Store> ChatStore<S> {
         user_id: &str,
         scan: usize,
     ) -> Result<Vec<String>, StoreError> {
-        let page = self
-            .store
-            .query(
-                &room_pk(room_id),
-                HIST,
-                Query {
-                    limit: scan,
-                    after: None,
-                    descending: true,
-                },
-            )
-            .await?;
+        let page = self.room_page(room_id, HIST, scan, None, true).await?;
         let mut purged = Vec::new();
         for item in page.items {
             let (pk, sk) = (item.pk.clone(), item.sk.clone());
@@ -448,18 +429,7 @@ impl<S: Store> ChatStore<S> {
         room_id: &str,
         limit: usize,
     ) -> Result<Vec<HeldMessage>, StoreError> {
-        let page = self
-            .store
-            .query(
-                &room_pk(room_id),
-                HELD,
-                Query {
-                    limit,
-                    after: None,
-                    descending: false,
-                },
-            )
-            .await?;
+        let page = self.room_page(room_id, HELD, limit, None, false).await?;
         page.items.into_iter().map(from_item).collect()
     }
 
@@ -572,12 +542,7 @@ impl<S: Store> ChatStore<S> {
         limit: usize,
         before: Option<String>,
     ) -> Result<AuditPage, StoreError> {
-        let query = Query {
-            limit,
-            after: before,
-            descending: true,
-        };
-        let page = self.store.query(&room_pk(room_id), AUDIT, query).await?;
+        let page = self.room_page(room_id, AUDIT, limit, before, true).await?;
         Ok(AuditPage {
             entries: page
                 .items

@@ -1,0 +1,262 @@
+// The moderation console on the chat page, in a real headless Chromium: the user card (recent
+// messages, delete, time-out with a length and a reason, kick, ban with a confirmation and an
+// undo); a timed-out viewer keeps reading and gets the message box back by itself; lists and
+// roles that change live; slow mode, refusals and masking as the sender sees them.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const {
+  startStack, stopStack, launchBrowser, signIn, messages, say, statusIs, historyLoaded, enterRoom,
+  openUserCard, callApi, createRoom,
+} = require('./helpers');
+
+let main;
+let browser;
+const pageErrors = [];
+
+before(async () => {
+  main = await startStack();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (main) await stopStack(main);
+});
+
+const openPage = (name, admin, options) => signIn(browser, main.url, name, admin, pageErrors, options);
+
+/** Sends and waits for the echo. */
+async function sayDelivered(page, text) {
+  await say(page, text);
+  await page.locator('#messages li.message[data-id]', { hasText: text }).waitFor();
+}
+
+test('roles change live: appointing from the people in the room, a checked id, the card', async () => {
+  const alice = await openPage('Alice', true);
+  await createRoom(alice, 'roles');
+  const dave = await openPage('Dave', false);
+  await enterRoom(dave, 'roles', 'viewer');
+  await sayDelivered(dave, 'hi all');
+  await messages(alice, 'hi all').waitFor();
+
+  // A display name with a space is no user id; an id nobody signed in with is refused by the API.
+  await alice.click('#moderators-box summary');
+  await alice.fill('#moderator-id', 'nobody here');
+  await alice.click('#add-moderator button[type=submit]');
+  await alice.locator('#moderator-error', { hasText: 'is not a user id' }).waitFor();
+  await alice.fill('#moderator-id', 'ghost');
+  await alice.click('#add-moderator button[type=submit]');
+  await alice.locator('#moderator-error', { hasText: 'has signed in here yet' }).waitFor();
+  await alice.locator('#moderators li', { hasText: 'None yet.' }).waitFor();
+
+  // The people seen in the room are offered; picking Dave by his name appoints him.
+  const offered = await alice.$$eval('#people option', (options) => options.map((o) => [o.value, o.label]));
+  assert.deepEqual(offered.find(([id]) => id === 'dave'), ['dave', 'Dave']);
+  await alice.fill('#moderator-id', 'Dave');
+  await alice.click('#add-moderator button[type=submit]');
+  await alice.locator('#moderators li[data-user="dave"]', { hasText: 'Dave (dave)' }).waitFor();
+
+  // Dave's page turns moderator by itself: a new token, the tools, a word about it.
+  await statusIs(dave, 'connected as moderator');
+  await dave.locator('#mod-pane').waitFor();
+  await dave.locator('#notice', { hasText: 'You are now a moderator' }).waitFor();
+  await dave.locator('#messages li.system', { hasText: 'You are now a moderator.' }).waitFor();
+  await alice.locator('#messages li.system', { hasText: 'Dave is now a moderator.' }).waitFor();
+  await sayDelivered(dave, 'thanks!');
+  await messages(alice, 'thanks!').locator('.badge', { hasText: 'moderator' }).waitFor();
+
+  // Alice takes it back from his card: his page is a viewer's again, without a reload.
+  await openUserCard(alice, 'thanks!');
+  assert.equal(await alice.textContent('#card-role'), 'moderator');
+  await alice.click('#card-demote');
+  await alice.locator('#card-status', { hasText: 'Dave is no longer a moderator.' }).waitFor();
+  await statusIs(dave, 'connected as viewer');
+  await dave.locator('#mod-pane').waitFor({ state: 'hidden' });
+  assert.equal(await alice.textContent('#card-role'), 'viewer');
+  await alice.keyboard.press('Escape');
+  await alice.locator('#moderators li', { hasText: 'None yet.' }).waitFor();
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the user card: delete, a time-out that ends by itself, kick, ban with a confirmation and undo', async () => {
+  const alice = await openPage('Alice', true);
+  await createRoom(alice, 'cards');
+  const bob = await openPage('Bob', false);
+  await enterRoom(bob, 'cards', 'viewer');
+  const carol = await openPage('Carol', false);
+  await enterRoom(carol, 'cards', 'viewer');
+  const mia = await openPage('Mia', false);
+  await enterRoom(mia, 'cards', 'viewer');
+  await sayDelivered(mia, 'mia here');
+  await openUserCard(alice, 'mia here');
+  await alice.click('#card-promote');
+  await statusIs(mia, 'connected as moderator');
+  await historyLoaded(mia);
+  await alice.keyboard.press('Escape');
+
+  await sayDelivered(bob, 'first from bob');
+  await sayDelivered(bob, 'second from bob');
+  await sayDelivered(carol, 'hello from carol');
+  await messages(mia, 'hello from carol').waitFor();
+
+  // No buttons on every message: a moderator's quick delete shows on hover, out of the Tab order.
+  assert.equal(await mia.locator('#messages button.delete[tabindex="-1"]').count(), 4);
+  assert.equal(await bob.locator('#messages button.delete').count(), 0, 'viewers get none');
+
+  // Bob's card, opened from his name: his recent messages, and what a moderator may do.
+  await openUserCard(mia, 'first from bob');
+  assert.equal(await mia.textContent('#card-name'), 'Bob');
+  assert.deepEqual(await mia.$$eval('#card-messages .text', (items) => items.map((el) => el.textContent)),
+    ['first from bob', 'second from bob']);
+  assert.equal(await mia.isVisible('#card-promote'), false, 'a moderator appoints nobody');
+  await mia.click('#card-delete');
+  await mia.locator('#card-status', { hasText: 'Message deleted.' }).waitFor();
+  await carol.locator('#messages li.deleted', { hasText: 'Message deleted by a moderator' }).waitFor();
+
+  // A 5-second time-out with a reason (his messages stay): he keeps reading, the message box
+  // counts down, and it comes back by itself.
+  await mia.selectOption('#card-duration', '5');
+  await mia.fill('#card-reason', 'cool down');
+  await mia.uncheck('#card-purge');
+  await mia.click('#card-timeout');
+  await mia.locator('#card-status', { hasText: 'Bob is timed out for 5 seconds.' }).waitFor();
+  await bob.locator('#notice', { hasText: 'You are timed out until' }).waitFor();
+  assert.match(await bob.textContent('#notice'), /cool down/);
+  await bob.waitForFunction(() => /you can chat again in \d+ s/.test(document.getElementById('message').placeholder));
+  assert.equal(await bob.isDisabled('#message'), true);
+  await alice.locator('#bans li.ban[data-user="bob"]', { hasText: 'timed out until' }).waitFor();
+  await sayDelivered(carol, 'can you read this, bob?');
+  await messages(bob, 'can you read this, bob?').waitFor();
+  await statusIs(bob, 'connected as viewer');
+  await bob.locator('#notice', { hasText: 'Your time-out is over' }).waitFor();
+  assert.equal(await bob.isDisabled('#message'), false);
+  await sayDelivered(bob, 'back again');
+  await messages(carol, 'back again').waitFor();
+  // The bans lists drop the ended time-out by themselves.
+  await alice.locator('#bans li', { hasText: 'Nobody is banned.' }).waitFor();
+  await mia.locator('#bans li', { hasText: 'Nobody is banned.' }).waitFor();
+
+  // A kick: Carol is disconnected, not banned; she rejoins when she likes.
+  await mia.fill('#card-reason', '');
+  await mia.keyboard.press('Escape');
+  await openUserCard(mia, 'hello from carol');
+  await mia.click('#card-kick');
+  await mia.locator('#card-status', { hasText: 'Carol was disconnected' }).waitFor();
+  await carol.locator('#notice', { hasText: 'You were disconnected by a moderator' }).waitFor();
+  await statusIs(carol, 'disconnected');
+  await carol.click('#rejoin');
+  await statusIs(carol, 'connected as viewer');
+  await mia.keyboard.press('Escape');
+
+  // A ban asks first, removes his recent messages, and can be undone.
+  await openUserCard(mia, 'back again');
+  await mia.click('#card-ban');
+  await mia.locator('#card-confirm', { hasText: 'Their recent messages go too.' }).waitFor();
+  await mia.click('#card-ban-cancel');
+  await mia.locator('#card-confirm').waitFor({ state: 'hidden' });
+  assert.equal(await messages(carol, 'back again').count(), 1, 'cancelled: nothing happened');
+  await mia.click('#card-ban');
+  await mia.click('#card-ban-confirm');
+  await mia.locator('#card-status', { hasText: 'Bob is banned.' }).waitFor();
+  await bob.locator('#notice', { hasText: 'you are banned from this room' }).waitFor();
+  await messages(carol, 'back again').waitFor({ state: 'detached' });
+  await alice.locator('#bans li.ban[data-user="bob"]', { hasText: 'banned' }).waitFor();
+  await mia.click('#card-undo');
+  await mia.locator('#card-status', { hasText: 'Bob may chat again.' }).waitFor();
+  await alice.locator('#bans li', { hasText: 'Nobody is banned.' }).waitFor();
+  await bob.click('#rejoin');
+  await statusIs(bob, 'connected as viewer');
+  await bob.locator('#notice', { hasText: 'Your ban was lifted' }).waitFor();
+
+  // A long time-out ended early from the bans list: the timed-out page hears of it at once.
+  await mia.keyboard.press('Escape');
+  await sayDelivered(bob, 'third time lucky');
+  await openUserCard(mia, 'third time lucky');
+  await mia.selectOption('#card-duration', '604800');
+  await mia.click('#card-timeout');
+  await statusIs(bob, 'read only (timed out)');
+  await alice.locator('#bans li.ban[data-user="bob"] button', { hasText: 'End time-out' }).click();
+  await statusIs(bob, 'connected as viewer');
+  await bob.locator('#notice', { hasText: 'Your time-out is over' }).waitFor();
+  assert.deepEqual(pageErrors, []);
+});
+
+test('feedback: slow mode shows and counts down, refused text is kept, masking is told', async () => {
+  const alice = await openPage('Alice', true);
+  const roomId = await createRoom(alice, 'feedback');
+  // Before anyone chats (the review function caches a room's policy for a few seconds).
+  const patched = await callApi(alice, 'PATCH', `/rooms/${roomId}`, {
+    policy: { blockedTerms: ['spoiler*'], profanity: 'moderate', actions: { profanity: 'mask' } },
+  });
+  assert.equal(patched.status, 200);
+  const bob = await openPage('Bob', false);
+  await enterRoom(bob, 'feedback', 'viewer');
+  const carol = await openPage('Carol', false);
+  await enterRoom(carol, 'feedback', 'viewer');
+
+  // Masked: Bob is told part of his message was hidden; the others see only the masked text.
+  await say(bob, 'what the fuck, order 4512 is late');
+  const masked = bob.locator('#messages li.message.masked');
+  await masked.locator('.masked-note', { hasText: 'Part of your message was hidden' }).waitFor();
+  const delivered = await masked.locator('.text').textContent();
+  assert.match(delivered, /^what the \*+, order 4512 is late$/, 'the number stays');
+  await messages(carol, 'order 4512 is late').waitFor();
+  assert.equal(await carol.locator('#messages .masked-note').count(), 0);
+
+  // Refused: the reason shows in view, and the text comes back to the box to be changed.
+  await say(bob, 'spoiler: the hero wins');
+  const refused = bob.locator('#messages li.refused', { hasText: 'the hero wins' });
+  await refused.locator('.refusal', { hasText: 'BLOCKED_TERM' }).waitFor();
+  assert.equal(await bob.inputValue('#message'), 'spoiler: the hero wins');
+  const inView = await refused.locator('.refusal').evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const list = document.getElementById('log').getBoundingClientRect();
+    return box.top >= list.top && box.bottom <= list.bottom;
+  });
+  assert.ok(inView, 'the refusal line is in sight');
+  await bob.fill('#message', '');
+
+  // Slow mode turned on from the policy form shows on the viewers' pages at once.
+  await alice.fill('#p-slow', '3');
+  await alice.click('#policy-form button[type=submit]');
+  await alice.locator('#policy-status', { hasText: 'Saved' }).waitFor();
+  await bob.locator('#slow-mode', { hasText: 'Slow mode 3 s' }).waitFor();
+  await carol.locator('#messages li.system', { hasText: 'Slow mode is on: one message every 3 s.' }).waitFor();
+  await alice.locator('#slow-mode', { hasText: 'not for you' }).waitFor();
+
+  // After a message, Bob's Send button counts down, then is back by itself; what he typed waits.
+  await sayDelivered(bob, 'a slow one');
+  await bob.waitForFunction(() => /^\d s$/.test(document.getElementById('send').textContent));
+  assert.equal(await bob.isDisabled('#send'), true);
+  await bob.fill('#message', 'typed while waiting');
+  await bob.waitForFunction(() => document.getElementById('send').textContent === 'Send', null, { timeout: 6000 });
+  assert.equal(await bob.isDisabled('#send'), false);
+  assert.equal(await bob.inputValue('#message'), 'typed while waiting');
+  // The server's slow mode agrees once its cached policy catches up; the page does not count on it.
+  assert.deepEqual(pageErrors, []);
+});
+
+test('readability: own messages, role badges, name colours and mentions stand out', async () => {
+  const alice = await openPage('Alice', true);
+  await createRoom(alice, 'readable');
+  const bob = await openPage('Bob', false);
+  await enterRoom(bob, 'readable', 'viewer');
+  const carol = await openPage('Carol', false);
+  await enterRoom(carol, 'readable', 'viewer');
+  await sayDelivered(alice, 'welcome everyone');
+  await sayDelivered(carol, 'hey @bob, look at this');
+  await sayDelivered(bob, 'hello');
+  await messages(bob, 'hey @bob').waitFor();
+  await messages(bob, 'welcome everyone').waitFor();
+
+  assert.match(await messages(bob, 'hello').getAttribute('class'), /\bown\b/);
+  assert.match(await messages(bob, 'hey @bob').getAttribute('class'), /\bmention\b/);
+  await messages(bob, 'hey @bob').locator('.mention-tag', { hasText: 'mentions you' }).waitFor();
+  assert.doesNotMatch(await messages(carol, 'hey @bob').getAttribute('class'), /\bmention\b/, 'not Carol\'s mention');
+  await messages(bob, 'welcome everyone').locator('.badge', { hasText: 'admin' }).waitFor();
+  const colours = await bob.$$eval('#messages li.message .name', (names) => [...new Set(names.map((n) => n.style.color))]);
+  assert.equal(colours.length, 3, `one colour per person: ${colours}`);
+  assert.deepEqual(pageErrors, []);
+});

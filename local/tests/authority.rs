@@ -8,8 +8,8 @@ mod common;
 use std::time::Duration;
 
 use chat_core::store::Store;
-use common::{Client, chat, next_frame, send_frame, sign_in, start, token};
-use futures_util::{SinkExt, StreamExt};
+use common::{Client, chat, next_frame, next_of, send_frame, sign_in, start, token};
+use futures_util::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -29,23 +29,6 @@ async fn room_moderated_by(admin: &Client, name: &str, moderator: &str) -> Strin
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     room
-}
-
-/// The next MESSAGE frame within `wait`, skipping events; None if there is none.
-async fn next_message(ws: &mut chat_core::testing::ChatSocket, wait: Duration) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        let frame = tokio::time::timeout_at(deadline, ws.next())
-            .await
-            .ok()??
-            .ok()?;
-        if let Message::Text(text) = frame {
-            let value: Value = serde_json::from_str(text.as_str()).unwrap();
-            if value["Type"] == "MESSAGE" {
-                return Some(value);
-            }
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -78,7 +61,7 @@ async fn a_ban_stops_every_token_the_user_already_holds() {
         // Different words each round: the same message twice is refused as a repeat.
         let hello = format!("hello, round {round}");
         bob_ws.send(send_frame("before", &hello)).await.unwrap();
-        let seen = next_message(&mut watcher, Duration::from_secs(5))
+        let seen = next_of(&mut watcher, "MESSAGE", Duration::from_secs(5))
             .await
             .unwrap();
         assert_eq!(seen["Content"], hello.as_str());
@@ -102,7 +85,7 @@ async fn a_ban_stops_every_token_the_user_already_holds() {
             assert!(until.ends_with('Z') && until.len() >= 20, "{reason}");
         }
         assert!(
-            next_message(&mut watcher, Duration::from_millis(1500))
+            next_of(&mut watcher, "MESSAGE", Duration::from_millis(1500))
                 .await
                 .is_none(),
             "nobody sees a banned user's message"
@@ -118,7 +101,7 @@ async fn a_ban_stops_every_token_the_user_already_holds() {
     let mut watcher = chat(&stack, &token(&carol, &room).await).await;
     let mut bob_ws = chat(&stack, &token(&bob, &room).await).await;
     bob_ws.send(send_frame("free", "thanks")).await.unwrap();
-    let seen = next_message(&mut watcher, Duration::from_secs(5))
+    let seen = next_of(&mut watcher, "MESSAGE", Duration::from_secs(5))
         .await
         .unwrap();
     assert_eq!(seen["Content"], "thanks");
@@ -234,7 +217,7 @@ async fn a_ban_from_below_never_binds_an_admin_it_did_not_know() {
     let mut watcher = chat(&stack, &token(&admin, &room).await).await;
     let mut boss_ws = chat(&stack, &boss_token).await;
     boss_ws.send(send_frame("b1", "still here")).await.unwrap();
-    let seen = next_message(&mut watcher, Duration::from_secs(5))
+    let seen = next_of(&mut watcher, "MESSAGE", Duration::from_secs(5))
         .await
         .unwrap();
     assert_eq!(seen["Content"], "still here");
@@ -274,7 +257,7 @@ async fn chat_tokens_carry_no_moderation_power() {
     }
     // The admin is still connected: a message of hers reaches the moderator.
     admin_ws.send(send_frame("a", "still here")).await.unwrap();
-    let seen = next_message(&mut mod_ws, Duration::from_secs(5))
+    let seen = next_of(&mut mod_ws, "MESSAGE", Duration::from_secs(5))
         .await
         .unwrap();
     assert_eq!(seen["Content"], "still here");
@@ -299,7 +282,7 @@ async fn a_message_is_deleted_only_by_its_sender_or_a_higher_role() {
         let mut ws = chat(&stack, &token(client, &room).await).await;
         ws.send(send_frame("m", text)).await.unwrap();
         loop {
-            let seen = next_message(&mut watcher, Duration::from_secs(5))
+            let seen = next_of(&mut watcher, "MESSAGE", Duration::from_secs(5))
                 .await
                 .unwrap();
             if seen["Content"] == text {

@@ -9,27 +9,10 @@ mod common;
 use std::time::Duration;
 
 use chat_core::testing::ChatSocket;
-use common::{Client, chat, new_room, send_frame, sign_in, start, token};
+use common::{Client, chat, new_room, next_of, send_frame, sign_in, start, token};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-
-/// The next frame of `kind` (`MESSAGE`, `EVENT`, `ERROR`) within `wait`, skipping others.
-async fn next_of(ws: &mut ChatSocket, kind: &str, wait: Duration) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        let frame = tokio::time::timeout_at(deadline, ws.next())
-            .await
-            .ok()??
-            .ok()?;
-        if let Message::Text(text) = frame {
-            let value: Value = serde_json::from_str(text.as_str()).unwrap();
-            if value["Type"] == kind {
-                return Some(value);
-            }
-        }
-    }
-}
 
 const WAIT: Duration = Duration::from_secs(5);
 

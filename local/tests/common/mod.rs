@@ -140,3 +140,20 @@ pub async fn token(client: &Client, room: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// The next frame of `kind` (`MESSAGE`, `EVENT`, `ERROR`) within `wait`, skipping others.
+pub async fn next_of(ws: &mut ChatSocket, kind: &str, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .ok()??
+            .ok()?;
+        if let Message::Text(text) = frame {
+            let value: Value = serde_json::from_str(text.as_str()).unwrap();
+            if value["Type"] == kind {
+                return Some(value);
+            }
+        }
+    }
+}

@@ -394,11 +394,7 @@ async fn remember<S: Store>(
         at,
     };
     let settings = policy.policy();
-    let keep_secs = if settings.history_messages > 0 {
-        i64::from(settings.history_seconds)
-    } else {
-        0
-    };
+    let keep_secs = settings.history_keep_secs();
     let message = delivered(req, content, at);
     if let Err(err) = reviewer
         .store
@@ -460,18 +456,11 @@ async fn hold<S: Store>(
         reason,
     )
     .await;
-    if let Some(ivs) = &reviewer.ivs {
-        let sent = ivs
-            .send_event()
-            .room_identifier(&req.room_arn)
-            .event_name(HELD_EVENT)
-            .attributes("heldId", &held.held_id)
-            .send()
-            .await;
-        if let Err(err) = sent {
-            failed("held_event");
-            tracing::error!(err = %chat_core::ivs::ivs_error(err), "held event not sent");
-        }
+    if let Some(ivs) = &reviewer.ivs
+        && !chat_core::ivs::announce(ivs, &req.room_arn, HELD_EVENT, &[("heldId", &held.held_id)])
+            .await
+    {
+        failed("held_event");
     }
 }
 

@@ -120,12 +120,7 @@ pub async fn approve<S: Store>(
     // Delivered now: history places it where the room sees it.
     let mut message = held.message.clone();
     message.send_time = chat_core::time::now_millis();
-    let policy = room.policy.clone().unwrap_or_default();
-    let keep_secs = if policy.history_messages > 0 {
-        i64::from(policy.history_seconds)
-    } else {
-        0
-    };
+    let keep_secs = room.policy.clone().unwrap_or_default().history_keep_secs();
     // In history first, so a client told by the event to read it there finds it.
     let sent = SentMessage {
         message_id: message.id.clone(),

@@ -199,10 +199,19 @@ fn stands(
     if entry.kind != Kind::Ambiguous {
         return true;
     }
-    if frames::is_name(skeleton, original, first, end) {
-        return false;
-    }
-    selection.level == ProfanityLevel::Strict
+    !frames::is_name(skeleton, original, first, end)
+        && meant_as_insult(entry, skeleton, first, selection)
+}
+
+/// An ambiguous word counts in a strict room or in an insulting frame; every other entry always.
+fn meant_as_insult(
+    entry: &Entry,
+    skeleton: &Skeleton,
+    first: usize,
+    selection: &Selection,
+) -> bool {
+    entry.kind != Kind::Ambiguous
+        || selection.level == ProfanityLevel::Strict
         || frames::insulting(entry, skeleton, first, &selection.languages)
 }
 
@@ -312,10 +321,7 @@ fn censored(skeleton: &Skeleton, original: &str, selection: &Selection) -> Vec<(
             }
             let real = typed.iter().filter(|t| !t.hidden && !t.stand_in).count();
             let counts = |entry: &Entry| {
-                selection.catches(entry)
-                    && (entry.kind != Kind::Ambiguous
-                        || selection.level == ProfanityLevel::Strict
-                        || frames::insulting(entry, skeleton, begin, &selection.languages))
+                selection.catches(entry) && meant_as_insult(entry, skeleton, begin, selection)
             };
             // Spelling first (cheap), then whether the room catches it here.
             let caught = real >= 2

@@ -160,6 +160,15 @@ impl Default for ModerationPolicy {
 }
 
 impl ModerationPolicy {
+    /// How long a delivered message stays in history: 0 when the room keeps none.
+    pub fn history_keep_secs(&self) -> i64 {
+        if self.history_messages > 0 {
+            i64::from(self.history_seconds)
+        } else {
+            0
+        }
+    }
+
     /// A policy from its JSON, checked: the parse error or every problem, in words.
     pub fn from_json(json: &str) -> Result<Self, String> {
         let policy: Self = serde_json::from_str(json).map_err(|e| e.to_string())?;

@@ -61,15 +61,15 @@ pub fn ivs_error<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) ->
     ApiError::new(status, ours, message).with_detail("ivsErrorCode", code)
 }
 
-/// Tells everyone in the room that something changed (`app:unbanned`, `app:role-changed`), so
-/// pages act on it at once. Best effort: the change is made and stays made if IVS does not
-/// take the event (logged and counted); clients also learn it on their next token.
+/// Tells everyone in the room that something happened (`app:unbanned`, `app:role-changed`,
+/// `app:held`), so pages act on it at once. Best effort: what happened stays done if IVS does
+/// not take the event (logged and counted; `false`); clients also learn it on their next token.
 pub async fn announce(
     ivs: &aws_sdk_ivschat::Client,
     room_arn: &str,
     event_name: &str,
     attributes: &[(&str, &str)],
-) {
+) -> bool {
     let sent = ivs
         .send_event()
         .room_identifier(room_arn)
@@ -82,8 +82,12 @@ pub async fn announce(
         ))
         .send()
         .await;
-    if let Err(err) = sent {
-        let err = ivs_error(err);
-        tracing::error!(%err, event_name, "room event not sent");
+    match sent {
+        Ok(_) => true,
+        Err(err) => {
+            let err = ivs_error(err);
+            tracing::error!(%err, event_name, "room event not sent");
+            false
+        }
     }
 }

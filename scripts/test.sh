@@ -39,6 +39,9 @@ cargo test --workspace --locked
 step "The deploy path: sam build of message-review for arm64 (scripts/package.sh --quick)"
 bash scripts/package.sh --quick
 
+step "Moderation corpus: the .tsv files are what scripts/corpus/generate.py makes of its data files"
+python3 scripts/corpus/generate.py --check
+
 step "Moderation engine against rustrict and the JS filters on the corpus (it must lead)"
 cargo build --locked -p chat-moderation --example peer_verdicts
 target/debug/examples/peer_verdicts ours > target/peer-ours.jsonl

@@ -7,20 +7,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chat_core::http::error::ApiError;
 use chat_core::http::gateway::{HttpApiEvent, authorizer_claims};
-use http_body_util::BodyExt;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::App;
 use crate::auth::{Login, LoginError};
+use crate::body::{BodyError, read_body};
 use crate::routes::{Function, route};
 
 /// API Gateway's payload limit.
@@ -28,62 +28,15 @@ pub const MAX_BODY: usize = 10 * 1024 * 1024;
 /// A sign-in is a few hundred bytes.
 const MAX_LOGIN_BODY: usize = 64 * 1024;
 
-/// Why a request body was not read.
-#[derive(Debug, thiserror::Error)]
-pub enum BodyError {
-    #[error("the body is larger than {limit} bytes")]
-    TooLarge { limit: usize },
-    #[error("the body stalled for {0:?}")]
-    Stalled(Duration),
-    #[error("the body could not be read: {0}")]
-    Broken(#[from] axum::Error),
-}
-
-impl BodyError {
-    /// API Gateway's answer.
-    fn into_gateway_response(self) -> Response {
-        match self {
-            Self::TooLarge { .. } => {
-                gateway_message(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large")
-            }
-            Self::Stalled(_) => gateway_message(StatusCode::REQUEST_TIMEOUT, "Request Timeout"),
-            Self::Broken(_) => gateway_message(StatusCode::BAD_REQUEST, "Bad Request"),
+/// API Gateway's answer to a body it would not read.
+fn body_refused(err: BodyError) -> Response {
+    match err {
+        BodyError::TooLarge { .. } => {
+            gateway_message(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large")
         }
+        BodyError::Stalled(_) => gateway_message(StatusCode::REQUEST_TIMEOUT, "Request Timeout"),
+        BodyError::Broken(_) => gateway_message(StatusCode::BAD_REQUEST, "Bad Request"),
     }
-}
-
-/// A request body, read only once the caller is known to be allowed: at most `limit` bytes
-/// (a larger `Content-Length` is refused before reading, a longer stream as soon as it passes
-/// the limit), and no pause longer than `idle` between its pieces.
-pub async fn read_body(
-    headers: &HeaderMap,
-    mut body: Body,
-    limit: usize,
-    idle: Duration,
-) -> Result<Bytes, BodyError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(BodyError::TooLarge { limit });
-    }
-    // Grown as bytes arrive: a declared length alone reserves at most 1 MB.
-    let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize).min(1024 * 1024));
-    loop {
-        let frame = match tokio::time::timeout(idle, body.frame()).await {
-            Err(_) => return Err(BodyError::Stalled(idle)),
-            Ok(None) => break,
-            Ok(Some(frame)) => frame?,
-        };
-        if let Ok(data) = frame.into_data() {
-            if bytes.len() + data.len() > limit {
-                return Err(BodyError::TooLarge { limit });
-            }
-            bytes.extend_from_slice(&data);
-        }
-    }
-    Ok(Bytes::from(bytes))
 }
 
 /// What the functions counted since start, as Prometheus text: the metrics a deployed function
@@ -163,7 +116,7 @@ async fn login(State(app): State<Arc<App>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = match read_body(&parts.headers, body, MAX_LOGIN_BODY, app.body_idle_timeout).await {
         Ok(body) => body,
-        Err(e) => return e.into_gateway_response(),
+        Err(e) => return body_refused(e),
     };
     let issued = serde_json::from_slice::<Login>(&body)
         .map_err(|e| ApiError::bad_request(format!("The sign-in is not valid: {e}")))
@@ -298,7 +251,7 @@ async fn dispatch(
     };
     let body = match read_body(headers, body, MAX_BODY, app.body_idle_timeout).await {
         Ok(body) => body,
-        Err(e) => return e.into_gateway_response(),
+        Err(e) => return body_refused(e),
     };
     let event = HttpApiEvent {
         method: method.to_string(),

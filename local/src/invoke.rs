@@ -10,7 +10,7 @@ use chat_core::ivs::review::ReviewRequest;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::json;
 
-use crate::api::{BodyError, read_body};
+use crate::body::{BodyError, read_body};
 use crate::{App, REVIEW_FUNCTION};
 
 /// Lambda's payload limit for a synchronous invocation.

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod body;
 pub mod config;
 pub mod invoke;
 pub mod origin;

@@ -5,6 +5,7 @@
 mod lifecycle;
 mod logging_configurations;
 mod moderators;
+mod room_body;
 mod rooms;
 mod tags;
 

@@ -17,7 +17,7 @@ use chat_core::store::{Store, StoreError};
 use lambda_http::Request;
 
 use crate::Provisioner;
-use crate::rooms::RoomBody;
+use crate::room_body::RoomBody;
 
 /// Marks a room this backend created (rooms made outside it are not listed).
 pub const OWNER_TAG: &str = "chat:owner";
@@ -140,10 +140,11 @@ async fn delete_from_ivs<S>(p: &Provisioner<S>, arn: &str) -> Result<(), ApiErro
 
 /// Brings a listed IVS room to a settled state; whether to show it.
 pub async fn reconcile<S: Store>(p: &Provisioner<S>, room: &RoomSummary) -> Result<bool, ApiError> {
-    let (id, arn) = (
-        room.id().unwrap_or_default(),
-        room.arn().unwrap_or_default(),
-    );
+    let (Some(id), Some(arn)) = (room.id(), room.arn()) else {
+        // IVS always names its rooms; one without an id or ARN is nothing we can act on.
+        tracing::warn!(?room, "IVS listed a room without an id or ARN; skipped");
+        return Ok(false);
+    };
     let tags = room.tags();
     if tags.is_some_and(|t| t.contains_key(DELETING_TAG)) {
         p.store.delete_room(id).await?;

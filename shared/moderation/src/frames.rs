@@ -9,7 +9,6 @@
 
 use chat_core::domain::policy::Language;
 
-use super::lexicon::Entry;
 use super::text::Skeleton;
 
 struct Frames {
@@ -226,12 +225,19 @@ fn ends_with(words: &[&[u8]], phrase: &str) -> bool {
             .all(|(wanted, word)| reads_as(word, wanted))
 }
 
-/// The word at `first` is addressed to someone as an insult in the entry's language.
-pub fn insulting(entry: &Entry, skeleton: &Skeleton, first: usize, enabled: &[Language]) -> bool {
-    if !enabled.contains(&entry.language) {
+/// The word at `first` (the lexicon's `term`, in `language`) is addressed to someone as an
+/// insult in that language.
+pub fn insulting(
+    term: &str,
+    language: Language,
+    skeleton: &Skeleton,
+    first: usize,
+    enabled: &[Language],
+) -> bool {
+    if !enabled.contains(&language) {
         return false;
     }
-    let frames = frames(entry.language);
+    let frames = frames(language);
     let words = words_before(skeleton, first);
     for skipped in 0..=2.min(words.len()) {
         if skipped > 0
@@ -246,7 +252,7 @@ pub fn insulting(entry: &Entry, skeleton: &Skeleton, first: usize, enabled: &[La
         if frames.before.iter().any(|p| ends_with(rest, p)) {
             return true;
         }
-        let plural = entry.term.ends_with('s');
+        let plural = term.ends_with('s');
         if plural
             && frames.plural.iter().any(|p| ends_with(rest, p))
             && !rest

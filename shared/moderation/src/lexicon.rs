@@ -212,7 +212,13 @@ fn meant_as_insult(
 ) -> bool {
     entry.kind != Kind::Ambiguous
         || selection.level == ProfanityLevel::Strict
-        || frames::insulting(entry, skeleton, first, &selection.languages)
+        || frames::insulting(
+            entry.term,
+            entry.language,
+            skeleton,
+            first,
+            &selection.languages,
+        )
 }
 
 /// The original text a match covers; a root takes the whole word it is in (`fucking`).

@@ -34,6 +34,17 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, for tables that must name each one.
+    pub const ALL: [Rule; 7] = [
+        Self::BlockedTerm,
+        Self::Profanity,
+        Self::BorderlineProfanity,
+        Self::Link,
+        Self::Caps,
+        Self::RepeatedCharacters,
+        Self::RepeatedPhrase,
+    ];
+
     pub fn reason(self) -> &'static str {
         match self {
             Self::BlockedTerm => "BLOCKED_TERM",

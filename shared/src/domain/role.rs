@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::identity::Caller;
-use crate::domain::records::RoomRecord;
 
 /// The IVS Chat token capabilities (model: `ChatTokenCapability`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,12 +39,15 @@ pub enum Role {
 const CHAT: &[Capability] = &[Capability::SendMessage];
 
 impl Role {
-    /// Resolves the caller's role in a room: admin by group, owner by record, moderator by the
-    /// room's moderator list, anyone else a viewer.
-    pub fn of(caller: &Caller, room: &RoomRecord, is_listed_moderator: bool) -> Self {
+    /// Every role, lowest first.
+    pub const ALL: [Role; 4] = [Self::Viewer, Self::Moderator, Self::Owner, Self::Admin];
+
+    /// Resolves the caller's role in a room: admin by group, owner by the room's record
+    /// (`room_owner`), moderator by the room's moderator list, anyone else a viewer.
+    pub fn of(caller: &Caller, room_owner: &str, is_listed_moderator: bool) -> Self {
         if caller.is_admin() {
             Self::Admin
-        } else if room.owner == caller.user_id {
+        } else if room_owner == caller.user_id {
             Self::Owner
         } else if is_listed_moderator {
             Self::Moderator
@@ -120,7 +122,6 @@ mod tests {
 
     #[test]
     fn role_to_capabilities_table() {
-        let room = RoomRecord::new("AbCdEf123456", "arn", "owner-1", "lobby");
         let cases = [
             (caller("admin-1", &["admin"]), false, Role::Admin),
             (caller("owner-1", &[]), false, Role::Owner),
@@ -128,7 +129,7 @@ mod tests {
             (caller("viewer-1", &["moderators"]), false, Role::Viewer),
         ];
         for (who, listed, role) in cases {
-            let got = Role::of(&who, &room, listed);
+            let got = Role::of(&who, "owner-1", listed);
             assert_eq!(got, role, "{}", who.user_id);
             // Chat tokens only send: moderation goes through the API.
             assert_eq!(got.capabilities(), [Capability::SendMessage]);

@@ -123,7 +123,7 @@ pub async fn room_access<S: Store>(
     let listed = !caller.is_admin()
         && room.owner != caller.user_id
         && store.is_moderator(room_id, &caller.user_id).await?;
-    let role = Role::of(caller, &room, listed);
+    let role = Role::of(caller, &room.owner, listed);
     Ok((room, role))
 }
 

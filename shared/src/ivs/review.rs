@@ -6,6 +6,36 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+/// Every reason a refusal carries (the handler's DENY `Reason`, which IVS hands the sender in
+/// its ERROR 406), with the words a person reads for it. The one table: the chat page's
+/// `vocabulary.js` is generated from it, and message-review's tests hold every code it and the
+/// engine can give to an entry here.
+pub const REFUSALS: &[(&str, &str)] = &[
+    (
+        "BLOCKED_TERM",
+        "it contains a term this room does not allow",
+    ),
+    ("PROFANITY", "it contains profanity"),
+    ("BORDERLINE_PROFANITY", "it may contain profanity"),
+    (
+        "LINK_NOT_ALLOWED",
+        "links to that site are not allowed here",
+    ),
+    ("EXCESSIVE_CAPS", "too many capital letters"),
+    ("REPEATED_CHARACTERS", "too many repeated characters"),
+    ("REPEATED_PHRASE", "the same words repeated too often"),
+    ("DUPLICATE_MESSAGE", "you just sent the same message"),
+    ("SLOW_MODE", "slow mode is on"),
+    ("BANNED", "you are banned from this room"),
+    ("TIMED_OUT", "you are timed out in this room"),
+    ("HELD", "it is waiting for a moderator to approve it"),
+];
+
+/// The words for a refusal's code, if it is one.
+pub fn refusal_words(code: &str) -> Option<&'static str> {
+    REFUSALS.iter().find(|(c, _)| *c == code).map(|(_, w)| *w)
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ReviewRequest {

@@ -1,0 +1,25 @@
+// Generated from the Rust tables by chat-local (`UPDATE_VOCABULARY=1 cargo test -p chat-local --test page_vocabulary`); do not edit.
+
+// Why a message was refused (the review handler's ERROR 406 reason codes), in words.
+export const REASONS = Object.freeze({
+  "BANNED": "you are banned from this room",
+  "BLOCKED_TERM": "it contains a term this room does not allow",
+  "BORDERLINE_PROFANITY": "it may contain profanity",
+  "DUPLICATE_MESSAGE": "you just sent the same message",
+  "EXCESSIVE_CAPS": "too many capital letters",
+  "HELD": "it is waiting for a moderator to approve it",
+  "LINK_NOT_ALLOWED": "links to that site are not allowed here",
+  "PROFANITY": "it contains profanity",
+  "REPEATED_CHARACTERS": "too many repeated characters",
+  "REPEATED_PHRASE": "the same words repeated too often",
+  "SLOW_MODE": "slow mode is on",
+  "TIMED_OUT": "you are timed out in this room"
+});
+
+// The roles, lowest first: each outranks those before it, never an equal.
+export const ROLES = Object.freeze([
+  "viewer",
+  "moderator",
+  "owner",
+  "admin"
+]);

@@ -385,8 +385,11 @@ async fn the_page_config_and_cors_preflights_are_served() {
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(page.text.contains("/app.js"));
-    for (asset, kind) in [("/app.js", "text/javascript"), ("/style.css", "text/css")] {
+    assert!(page.text.contains("/js/main.js"));
+    for (asset, kind) in [
+        ("/js/main.js", "text/javascript"),
+        ("/style.css", "text/css"),
+    ] {
         let reply = http(addr, "GET", asset, &[], None).await;
         assert_eq!(reply.status, 200);
         assert!(

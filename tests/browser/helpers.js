@@ -80,8 +80,23 @@ async function signIn(browser, url, name, admin, errors, options = {}) {
   const context = await browser.newContext({ viewport: options.viewport || { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
-  page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
+  const own = [];
+  const failed = (what) => {
+    own.push(what);
+    errors.push(`${name}: ${what}`);
+  };
+  // Uncaught errors, a module's missing export among them.
+  page.on('pageerror', (e) => failed(e.message));
+  // A page module that does not load throws no page error: it only leaves a dead page.
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'script' && !r.ok()) failed(`${r.url()} answered ${r.status()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (r.resourceType() === 'script') failed(`${r.url()} failed: ${(r.failure() || {}).errorText}`);
+  });
   await page.goto(`${url}/${options.hash || ''}`);
+  // Fail here, saying why, rather than later on a sign-in form that does nothing.
+  assert.deepEqual(own, [], `${name}'s page starts without errors`);
   await page.fill('#name', name);
   if (admin) await page.check('#admin');
   await page.click('#sign-in-form button[type=submit]');

@@ -1,0 +1,189 @@
+// What the chat connection says: messages (and the echo of one's own), refusals, and events
+// (deletions, removals, held and approved messages, role and policy changes).
+
+import { REASONS } from './vocabulary.js';
+import { state } from './state.js';
+import { $, element } from './dom.js';
+import { clock, duration } from './format.js';
+import { up } from './hooks.js'; // refreshRoom, reconnect, in connection.js, which reads the frames
+import { notice } from './notice.js';
+import { nameOf } from './people.js';
+import { loadAudit, loadBans, loadHeld } from './moderation.js';
+import { renderCard } from './card.js';
+import { arrived, scrollDown, systemLine } from './messages.js';
+import { addMessage, showApproved } from './history.js';
+import { composerNote, renderComposer, restoreText } from './composer.js';
+
+export function onFrame(frame) {
+  switch (frame.Type) {
+    case 'MESSAGE': {
+      const sent = state.pending.get(frame.RequestId);
+      state.pending.delete(frame.RequestId);
+      const attributes = (frame.Sender && frame.Sender.Attributes) || {};
+      const message = {
+        id: frame.Id,
+        userId: frame.Sender.UserId,
+        displayName: attributes.displayName || frame.Sender.UserId,
+        role: attributes.role,
+        content: frame.Content,
+        sendTime: frame.SendTime,
+      };
+      if (message.userId === state.session.userId) ownMessageDelivered();
+      const place = (item) => (sent ? sent.item.replaceWith(item) : $('messages').append(item));
+      const shown = addMessage(message, place);
+      // History got there first: the pending copy has nothing left to wait for.
+      if (!shown && sent) sent.item.remove();
+      if (shown && sent && sent.content !== frame.Content) {
+        // The room's moderation hid part of it: only the sender learns so.
+        shown.classList.add('masked');
+        shown.append(element('div', 'masked-note',
+          'Part of your message was hidden by the room\'s moderation. Only you can see this note.'));
+      }
+      arrived(!sent);
+      break;
+    }
+    case 'EVENT':
+      onEvent(frame);
+      break;
+    case 'ERROR': {
+      const sent = state.pending.get(frame.RequestId);
+      state.pending.delete(frame.RequestId);
+      if (sent) {
+        refuse(sent, frame);
+      } else if (frame.ErrorCode === 401) {
+        state.sessionExpired = true;
+      } else {
+        notice(`${frame.ErrorMessage} (${frame.ErrorCode})`, 'error');
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** One of this user's messages went through: slow mode counts from now. */
+function ownMessageDelivered() {
+  if (state.slow.seconds > 0 && state.room && !state.room.moderates) {
+    state.slow.readyAt = Date.now() + state.slow.seconds * 1000;
+    renderComposer();
+  }
+}
+
+/** "CODE" or "CODE until <time>" (a time-out) → words. */
+function reasonInWords(message) {
+  const [code, ...rest] = String(message).split(' ');
+  let words = REASONS[code] || 'the room\'s moderation refused it';
+  if (code === 'SLOW_MODE') {
+    const wait = state.slow.readyAt - Date.now();
+    words = wait > 0
+      ? `slow mode is on: wait ${duration(wait)}`
+      : `slow mode is on: one message every ${state.slow.seconds || 'few'} s`;
+  }
+  const until = rest[0] === 'until' && rest[1] ? ` until ${clock(Date.parse(rest[1]))}` : '';
+  return `${words}${until} (${code})`;
+}
+
+function refuse(sent, frame) {
+  const { item, content } = sent;
+  item.classList.remove('pending');
+  if (frame.ErrorCode === 406 && frame.ErrorMessage === 'HELD') {
+    // Not refused: a moderator may still approve it, and then it replaces this copy.
+    item.classList.add('held');
+    item.append(element('div', 'held-note',
+      `Held for review: ${reasonInWords(frame.ErrorMessage)}. Only you can see this until then.`));
+    keepInView(item);
+    return;
+  }
+  if (frame.ErrorCode === 406 && frame.ErrorMessage === 'SLOW_MODE') {
+    // The page's count was off (another tab, a reload): wait the room's full interval.
+    if (state.slow.readyAt <= Date.now() && state.slow.seconds > 0) {
+      state.slow.readyAt = Date.now() + state.slow.seconds * 1000;
+    }
+    if (!state.slow.seconds) up.refreshRoom();
+  }
+  item.classList.add('refused');
+  const why = frame.ErrorCode === 406
+    ? reasonInWords(frame.ErrorMessage)
+    : `${frame.ErrorMessage} (${frame.ErrorCode})`;
+  item.append(element('div', 'refusal', `Not sent: ${why}. Only you can see this.`));
+  restoreText(content);
+  composerNote('Your message is back in the box: change it and send again.');
+  renderComposer();
+  keepInView(item);
+}
+
+function keepInView(item) {
+  if (state.pinned) scrollDown();
+  else item.scrollIntoView({ block: 'nearest' });
+}
+
+function onEvent(frame) {
+  const attributes = frame.Attributes || {};
+  const room = state.room;
+  const me = state.session.userId;
+  // Another moderator acted: keep the bans list and the audit log current.
+  if (room && room.moderates && (frame.EventName.startsWith('aws:') || frame.EventName === 'app:unbanned')) {
+    loadBans();
+    loadAudit();
+  }
+  switch (frame.EventName) {
+    case 'aws:DELETE_MESSAGE': {
+      const id = attributes.MessageID || attributes.MessageId;
+      // Seen, so a history answer still in flight cannot bring it back.
+      if (id) state.seen.add(id);
+      const item = document.querySelector(`#messages li[data-id="${CSS.escape(id || '')}"]`);
+      if (item) {
+        item.classList.add('deleted');
+        item.querySelector('.text').textContent = 'Message deleted by a moderator.';
+        for (const extra of item.querySelectorAll('.tools, .masked-note')) extra.remove();
+      }
+      if (state.card && state.card.messageId === id) renderCard();
+      break;
+    }
+    case 'aws:DISCONNECT_USER':
+      if (attributes.UserId === me) {
+        state.kicked = attributes.Reason || '';
+      } else {
+        systemLine(`${nameOf(attributes.UserId)} was removed from the room.`);
+      }
+      break;
+    case 'app:held':
+      // It carries no content: moderators read the queue, viewers have nothing to see.
+      if (room && room.moderates) {
+        loadHeld();
+        loadAudit();
+      }
+      break;
+    case 'app:held-approved':
+      showApproved(attributes);
+      if (room && room.moderates) loadHeld();
+      break;
+    case 'app:unbanned':
+      // Heard while timed out (a read-only connection): chat again at once.
+      if (attributes.userId === me && state.lock) up.reconnect();
+      break;
+    case 'app:role-changed': {
+      const who = attributes.userId === me ? 'You are' : `${nameOf(attributes.userId)} is`;
+      systemLine(attributes.role === 'moderator'
+        ? `${who} now a moderator.`
+        : `${who} no longer a moderator.`);
+      if (attributes.userId === me) {
+        notice(attributes.role === 'moderator'
+          ? 'You are now a moderator of this room: the moderation tools are open.'
+          : 'You are no longer a moderator of this room.');
+      }
+      up.refreshRoom();
+      if (state.card && state.card.userId === attributes.userId) renderCard();
+      break;
+    }
+    case 'app:policy-changed':
+      up.refreshRoom();
+      break;
+    default:
+      // `aws:` and `app:` names are reserved for IVS and the server (the API refuses them from
+      // anyone): one the page does not know is not shown as if it meant something.
+      if (/^\s*(aws|app):/i.test(frame.EventName)) break;
+      systemLine(`${frame.EventName}${attributes.text ? `: ${attributes.text}` : ''}`);
+  }
+}

@@ -118,17 +118,23 @@ async fn login(State(app): State<Arc<App>>, request: Request) -> Response {
         Ok(body) => body,
         Err(e) => return body_refused(e),
     };
-    let issued = serde_json::from_slice::<Login>(&body)
-        .map_err(|e| ApiError::bad_request(format!("The sign-in is not valid: {e}")))
-        .and_then(|login| {
-            app.auth.issue(&login).map_err(|e| match e {
-                LoginError::Sign(e) => {
-                    tracing::error!(error = %e, "signing a dev token failed");
-                    ApiError::internal("The token could not be signed.")
-                }
-                invalid => ApiError::bad_request(invalid.to_string()),
-            })
-        });
+    let login = match serde_json::from_slice::<Login>(&body) {
+        Ok(login) => login,
+        Err(e) => {
+            let error = ApiError::bad_request(format!("The sign-in is not valid: {e}"));
+            return from_lambda(error.into_response());
+        }
+    };
+    if let Err(error) = never_demotes(&app, &login).await {
+        return from_lambda(error.into_response());
+    }
+    let issued = app.auth.issue(&login).map_err(|e| match e {
+        LoginError::Sign(e) => {
+            tracing::error!(error = %e, "signing a dev token failed");
+            ApiError::internal("The token could not be signed.")
+        }
+        invalid => ApiError::bad_request(invalid.to_string()),
+    });
     if let Ok((_, claims)) = &issued {
         remember_signed_in(&app, claims).await;
     }
@@ -144,6 +150,30 @@ async fn login(State(app): State<Arc<App>>, request: Request) -> Response {
             }),
         ),
         Err(error) => from_lambda(error.into_response()),
+    }
+}
+
+/// Signing in as a known administrator without the admin group would silently lower their
+/// stored flag (and let moderators act on them): refused instead.
+async fn never_demotes(app: &App, login: &Login) -> Result<(), ApiError> {
+    if login.groups.iter().any(|g| g == "admin") {
+        return Ok(());
+    }
+    match app.token_issuer.store.profile(&login.user_id).await {
+        Ok(Some(profile)) if profile.admin => Err(ApiError::new(
+            409,
+            "ADMIN_ACCOUNT",
+            format!(
+                "{} is an administrator here: sign in with the admin group (tick Administrator), \
+                 or pick another name.",
+                login.user_id
+            ),
+        )),
+        Ok(_) => Ok(()),
+        Err(err) => {
+            tracing::error!(%err, "profile unreadable at sign-in");
+            Err(ApiError::internal("The sign-in could not be checked."))
+        }
     }
 }
 

@@ -8,60 +8,10 @@ mod common;
 
 use std::time::Duration;
 
-use chat_core::testing::ChatSocket;
-use common::{Client, chat, new_room, next_of, send_frame, sign_in, start, token};
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
+use common::{chat, contents, history, new_room, next_of, say, sign_in, start, token};
+use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(5);
-
-/// Sends `content` and waits for its own MESSAGE (its id) or ERROR (its reason).
-async fn say(ws: &mut ChatSocket, content: &str) -> Result<String, String> {
-    static SENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let request_id = format!(
-        "r{}",
-        SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    );
-    ws.send(send_frame(&request_id, content)).await.unwrap();
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let frame = tokio::time::timeout_at(deadline, ws.next())
-            .await
-            .expect("an answer")
-            .unwrap()
-            .unwrap();
-        if let Message::Text(text) = frame {
-            let value: Value = serde_json::from_str(text.as_str()).unwrap();
-            match value["Type"].as_str() {
-                Some("MESSAGE") if value["RequestId"] == request_id.as_str() => {
-                    return Ok(value["Id"].as_str().unwrap().to_owned());
-                }
-                Some("ERROR") if value["RequestId"] == request_id.as_str() => {
-                    return Err(value["ErrorMessage"].as_str().unwrap().to_owned());
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-async fn history(client: &Client, room: &str, query: &str) -> Value {
-    let r = client
-        .call("GET", &format!("/rooms/{room}/messages{query}"), None)
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    r.body
-}
-
-fn contents(page: &Value) -> Vec<String> {
-    page["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["content"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn late_joiners_read_history_as_delivered_and_deletions_take_it_out() {
@@ -224,12 +174,9 @@ async fn held_messages_wait_for_one_decision() {
     );
     let held_event = next_of(&mut mia_ws, "EVENT", WAIT).await.unwrap();
     assert_eq!(held_event["EventName"], "app:held");
-    let held_id = held_event["Attributes"]["heldId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        !held_event.to_string().contains("damn"),
+    assert_eq!(
+        held_event["Attributes"],
+        json!({}),
         "viewers see nothing of it"
     );
 
@@ -240,7 +187,7 @@ async fn held_messages_wait_for_one_decision() {
     assert_eq!(r.status, 403, "{}", r.text);
     let r = mia.call("GET", &format!("/rooms/{room}/held"), None).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["held"][0]["heldId"], held_id.as_str());
+    let held_id = r.body["held"][0]["heldId"].as_str().unwrap().to_owned();
     assert_eq!(r.body["held"][0]["reason"], "BORDERLINE_PROFANITY");
     assert_eq!(
         r.body["held"][0]["message"]["content"],
@@ -279,11 +226,9 @@ async fn held_messages_wait_for_one_decision() {
         say(&mut carol_ws, "the cock crowed at dawn").await,
         Err("HELD".to_owned())
     );
-    let held_event = next_of(&mut mia_ws, "EVENT", WAIT).await.unwrap();
-    let held_id = held_event["Attributes"]["heldId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    next_of(&mut mia_ws, "EVENT", WAIT).await.unwrap();
+    let r = mia.call("GET", &format!("/rooms/{room}/held"), None).await;
+    let held_id = r.body["held"][0]["heldId"].as_str().unwrap().to_owned();
     let r = mia
         .call(
             "POST",

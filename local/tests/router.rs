@@ -119,12 +119,12 @@ async fn every_route_is_served_by_its_function_for_a_verified_caller() {
     assert_eq!(delivered["Sender"]["Attributes"]["color"], "#ff8800");
     let message_id = delivered["Id"].as_str().unwrap().to_owned();
 
-    let event = json!({"eventName": "app:poll", "attributes": {"question": "Best moment?"}});
+    let event = json!({"eventName": "poll", "attributes": {"question": "Best moment?"}});
     let r = admin
         .call("POST", &format!("/rooms/{room}/events"), Some(event))
         .await;
     step("POST /rooms/{roomId}/events", &r, 200);
-    assert_eq!(next_frame(&mut admin_ws).await["EventName"], "app:poll");
+    assert_eq!(next_frame(&mut admin_ws).await["EventName"], "poll");
     let r = admin
         .call(
             "DELETE",

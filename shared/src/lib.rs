@@ -7,12 +7,14 @@
 //! - [`ivs`]: IVS Chat's limits, the message-review contract, clients and error mapping;
 //! - [`store`]: the store port, its adapters (`DynamoStore`, `EmbeddedStore`) and the domain
 //!   repository over it ([`store::ChatStore`]);
-//! - configuration from the environment ([`config`]), tracing set-up ([`telemetry`]), [`time`].
+//! - configuration from the environment ([`config`]), tracing set-up ([`telemetry`]), [`time`],
+//!   [`hex`].
 //!
 //! The moderation engine is its own crate (`chat-moderation`): only message-review runs it.
 
 pub mod config;
 pub mod domain;
+pub mod hex;
 pub mod http;
 pub mod ivs;
 pub mod store;

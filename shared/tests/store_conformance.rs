@@ -444,6 +444,67 @@ async fn history_and_held<S: Store>(chat: ChatStore<S>) {
     chat.delete_held(room, &first_id).await.unwrap();
     assert_eq!(chat.held(room, &first_id).await.unwrap(), None);
     assert_eq!(chat.held_queue(room, 10).await.unwrap().len(), 1);
+
+    // Pages in either order, resumed by `next`; a ban drops one sender's, not another's.
+    for (n, (id, sender)) in [
+        ("HeldId000003", "erin"),
+        ("HeldId000004", "dave"),
+        ("HeldId000005", "erin"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let at = now + 10 + n as i64;
+        let (_, message) = chat_message(id, sender, at);
+        let held = HeldMessage {
+            held_id: format!("{at:015}-{id}"),
+            message,
+            reason: "BORDERLINE_PROFANITY".into(),
+            role: Role::Viewer,
+        };
+        chat.put_held(room, &held).await.unwrap();
+    }
+    for newest_first in [false, true] {
+        let mut ids = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = chat
+                .held_page(room, 2, after.as_deref(), newest_first)
+                .await
+                .unwrap();
+            assert!(page.held.len() <= 2);
+            ids.extend(page.held.iter().map(|h| h.message.id.clone()));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let mut expected = [
+            "HeldId000002",
+            "HeldId000003",
+            "HeldId000004",
+            "HeldId000005",
+        ];
+        if newest_first {
+            expected.reverse();
+        }
+        assert_eq!(ids, expected, "newest first: {newest_first}");
+    }
+    assert_eq!(chat.drop_held_of(room, "erin").await.unwrap(), 2);
+    let left: Vec<String> = chat
+        .held_queue(room, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.message.sender.user_id)
+        .collect();
+    assert_eq!(left, ["dave", "dave"]);
+
+    // The cursor key: made once, the same for every handle on the table.
+    let key = chat.cursor_key().await.unwrap();
+    assert_eq!(key.len(), 32);
+    let other = ChatStore::new(chat.port().clone());
+    assert_eq!(other.cursor_key().await.unwrap(), key);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

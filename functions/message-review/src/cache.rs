@@ -1,6 +1,6 @@
 //! What one instance remembers between messages, so the hot path touches the store as little
-//! as possible: each room's compiled policy, each sender's ban (or its absence) and each
-//! sender's last message. Every map is bounded; a poisoned lock is used as is (the data is a
+//! as possible: each room's compiled policy, each sender's ban (or its absence), each
+//! sender's last message, and how full each room's held queue is. Every map is bounded; a poisoned lock is used as is (the data is a
 //! cache, never a source of truth).
 
 use std::collections::HashMap;
@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use chat_core::domain::records::Ban;
 use chat_core::store::{ChatStore, Store};
+use chat_core::store::{HELD_PER_ROOM, HELD_PER_SENDER};
 use chat_moderation::{CompiledPolicy, fingerprint};
 
 use crate::failed;
@@ -134,5 +135,88 @@ impl RecentMessages {
             .is_some_and(|(previous, at)| *previous == print && now.duration_since(*at) < window);
         last.insert(key, (print, now));
         repeated
+    }
+}
+
+/// How long an instance trusts what it read of a room's held queue.
+pub const HELD_QUEUE_TTL: Duration = Duration::from_secs(2);
+
+/// Why a message the rules would hold is refused instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum QueueFull {
+    /// The sender has [`HELD_PER_SENDER`] messages waiting.
+    Sender,
+    /// The room's queue holds [`HELD_PER_ROOM`].
+    Room,
+}
+
+impl QueueFull {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::Sender => "TOO_MANY_HELD",
+            Self::Room => "HELD_QUEUE_FULL",
+        }
+    }
+}
+
+/// Per room: how many held messages wait, in all and per sender, as last read (at most every
+/// [`HELD_QUEUE_TTL`]) plus what this instance held since. Instances do not see each other's
+/// holds until they read again, so a burst spread over many instances may pass a cap by a
+/// few; one instance never does.
+#[derive(Default)]
+pub(crate) struct HeldCounts {
+    rooms: Mutex<HashMap<String, (Instant, HeldBySender)>>,
+}
+
+/// Held messages waiting, per sender.
+type HeldBySender = HashMap<String, usize>;
+
+impl HeldCounts {
+    /// Takes a place in the room's queue for the sender's message, or says which cap is full.
+    /// If the queue cannot be read, the message is held (a hold never delivers anything).
+    pub async fn take_place<S: Store>(
+        &self,
+        store: &ChatStore<S>,
+        room_id: &str,
+        user_id: &str,
+    ) -> Result<(), QueueFull> {
+        let fresh = lock(&self.rooms)
+            .get(room_id)
+            .is_some_and(|(at, _)| at.elapsed() < HELD_QUEUE_TTL);
+        if !fresh {
+            match store.held_queue(room_id, HELD_PER_ROOM).await {
+                Ok(queue) => {
+                    let mut senders: HashMap<String, usize> = HashMap::new();
+                    for held in &queue {
+                        *senders
+                            .entry(held.message.sender.user_id.clone())
+                            .or_default() += 1;
+                    }
+                    let mut rooms = lock(&self.rooms);
+                    if rooms.len() >= REMEMBERED {
+                        rooms.retain(|_, (at, _)| at.elapsed() < HELD_QUEUE_TTL);
+                    }
+                    rooms.insert(room_id.to_owned(), (Instant::now(), senders));
+                }
+                Err(err) => {
+                    failed("held_count");
+                    tracing::error!(%err, room_id, "held queue unreadable; holding anyway");
+                    return Ok(());
+                }
+            }
+        }
+        let mut rooms = lock(&self.rooms);
+        let Some((_, senders)) = rooms.get_mut(room_id) else {
+            return Ok(());
+        };
+        if senders.values().sum::<usize>() >= HELD_PER_ROOM {
+            return Err(QueueFull::Room);
+        }
+        let mine = senders.entry(user_id.to_owned()).or_default();
+        if *mine >= HELD_PER_SENDER {
+            return Err(QueueFull::Sender);
+        }
+        *mine += 1;
+        Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! The decision on one message, in the order that matters: a binding ban first (whatever token
 //! the sender joined with), then the exemption of moderators, owners and admins (their role
 //! rides in the token's attributes: no store read), then the room's compiled policy, the
-//! repeated-message check (the instance's memory) and slow mode (one conditional write).
+//! repeated-message check (the instance's memory) and slow mode (one conditional write). A
+//! message the rules hold takes a place in the room's held queue, within its caps.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -93,7 +94,18 @@ async fn by_policy<S: Store>(
     reviewer: &Reviewer<S>,
 ) -> Decision {
     let (content, masked) = match review(policy, &req.content) {
-        Verdict::Hold { rule } => return Decision::Held(rule.reason()),
+        Verdict::Hold { rule } => {
+            // A full queue refuses instead, as spam is refused: one sender cannot bury the
+            // others' messages, nor a crowd the moderators.
+            return match reviewer
+                .held
+                .take_place(&reviewer.store, &sender.room_id, &sender.user_id)
+                .await
+            {
+                Ok(()) => Decision::Held(rule.reason()),
+                Err(full) => Decision::Refused(full.reason()),
+            };
+        }
         Verdict::Deny { rule } => return Decision::Refused(rule.reason()),
         Verdict::Allow { content, masked } => (content, masked),
     };

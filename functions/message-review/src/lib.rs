@@ -43,6 +43,7 @@ pub struct Reviewer<S> {
     policies: cache::PolicyCache,
     bans: cache::BanCache,
     recent: cache::RecentMessages,
+    held: cache::HeldCounts,
     trims: trim::TrimCounter,
     /// IVS, to tell moderators a message is held (none: no event).
     ivs: Option<aws_sdk_ivschat::Client>,
@@ -55,6 +56,7 @@ impl<S: Store> Reviewer<S> {
             policies: cache::PolicyCache::new(CompiledPolicy::new(default_policy)),
             bans: cache::BanCache::default(),
             recent: cache::RecentMessages::default(),
+            held: cache::HeldCounts::default(),
             trims: trim::TrimCounter::default(),
             ivs: None,
         }

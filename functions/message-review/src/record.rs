@@ -1,7 +1,7 @@
 //! What a decision leaves behind: refusals and masks in the audit log; a delivered message's
 //! sender (so a deletion can check the hierarchy against it) and the message itself in the
 //! room's history (two writes, sent together); a held message in the moderators' queue, with
-//! an `app:held` event. A store failure costs the record, never the answer to IVS.
+//! an empty `app:held` event. A store failure costs the record, never the answer to IVS.
 
 use chat_core::domain::policy::ModerationPolicy;
 use chat_core::domain::records::{
@@ -90,7 +90,9 @@ async fn remember<S: Store>(
     }
 }
 
-/// Queues a held message for the room's moderators and tells them with an event. If the queue
+/// Queues a held message for the room's moderators and tells them with an event. IVS sends
+/// an event to everyone in the room, so it carries nothing: no id, no sender (viewers learn
+/// only that something waits; moderators read the queue). If the queue
 /// cannot be written the message is still refused (held means not delivered).
 async fn hold<S: Store>(
     reviewer: &Reviewer<S>,
@@ -115,8 +117,7 @@ async fn hold<S: Store>(
     }
     audit(reviewer, sender, AuditAction::MessageHeld, reason).await;
     if let Some(ivs) = &reviewer.ivs
-        && !chat_core::ivs::announce(ivs, &req.room_arn, HELD_EVENT, &[("heldId", &held.held_id)])
-            .await
+        && !chat_core::ivs::announce(ivs, &req.room_arn, HELD_EVENT, &[]).await
     {
         failed("held_event");
     }

@@ -23,7 +23,16 @@ fn every_refusal_code_has_words() {
     ] {
         codes.push(reason.split(' ').next().unwrap_or_default().to_owned());
     }
-    codes.extend(["DUPLICATE_MESSAGE", "SLOW_MODE", "HELD"].map(String::from));
+    codes.extend(
+        [
+            "DUPLICATE_MESSAGE",
+            "SLOW_MODE",
+            "HELD",
+            "TOO_MANY_HELD",
+            "HELD_QUEUE_FULL",
+        ]
+        .map(String::from),
+    );
     for code in &codes {
         assert!(refusal_words(code).is_some(), "{code} has no words");
     }

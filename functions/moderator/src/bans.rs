@@ -2,7 +2,7 @@
 //! their token was minted with (the verified `sub`): they are cut off at once, and the token
 //! issuer refuses them a new token. If the disconnect fails, the record is put back as it was.
 //! With `purgeMessages`, the user's recent messages leave history and every client (as Twitch
-//! clears a banned user's messages).
+//! clears a banned user's messages). Any ban or time-out drops the user's held messages.
 
 use chat_core::domain::identity::Caller;
 use chat_core::domain::records::{AuditAction, Ban, RoomRecord};
@@ -145,6 +145,18 @@ pub async fn ban<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<B
     };
     act.audit(m, action, Some(&ban.user_id), ban.reason.as_deref())
         .await?;
+    // Whatever its length, a ban reaches what the user said that still waits for a moderator:
+    // nobody approves it on their behalf afterwards.
+    let dropped = m.store.drop_held_of(&room.room_id, &ban.user_id).await?;
+    if dropped > 0 {
+        act.audit(
+            m,
+            AuditAction::HeldMessagesDropped,
+            Some(&ban.user_id),
+            Some(&format!("{dropped} messages")),
+        )
+        .await?;
+    }
     if purge {
         act.audit(
             m,

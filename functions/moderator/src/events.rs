@@ -14,6 +14,9 @@ use serde_json::json;
 
 use crate::{Acting, Moderator, moderating};
 
+/// Event names only IVS (`aws:`) and this backend (`app:`) send.
+pub const RESERVED_PREFIXES: &[&str] = &["aws:", "app:"];
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct EventBody {
@@ -25,11 +28,16 @@ struct EventBody {
 impl EventBody {
     fn check(&self) -> Result<(), ApiError> {
         fields::event_name(&self.event_name)?;
-        // `aws:` events (deletions, disconnects) mean something to every client: only IVS
-        // sends them.
-        if self.event_name.starts_with("aws:") {
-            return Err(ApiError::bad_request(
-                "eventName may not start with 'aws:'.",
+        // `aws:` events (deletions, disconnects) are IVS's and `app:` events (approved messages,
+        // role and policy changes, unbans) this backend's: every client acts on them, so no
+        // caller of any role may send one. Compared without case: a page matching loosely
+        // must not be fooled by `APP:`.
+        let name = self.event_name.trim_start().to_ascii_lowercase();
+        if let Some(prefix) = RESERVED_PREFIXES.iter().find(|p| name.starts_with(**p)) {
+            return Err(ApiError::new(
+                400,
+                "RESERVED_EVENT_NAME",
+                format!("eventName may not start with '{prefix}': those events are the server's."),
             ));
         }
         fields::attributes("attributes", &self.attributes)

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chat_core::domain::records::{AuditAction, ChatMessage, HeldMessage, SentMessage};
 use chat_core::http::error::{ApiError, json_response};
-use chat_core::http::request::{limit_param, path_param};
+use chat_core::http::request::{limit_param, path_param, query_param, require_outranks, role_of};
 use chat_core::ivs::ivs_error;
 use chat_core::ivs::limits::ATTRIBUTES_MAX_BYTES;
 use chat_core::store::{Store, StoreError};
@@ -32,14 +32,9 @@ fn held_view(held: &HeldMessage) -> Value {
     })
 }
 
-/// A held id: the time it was held (15 digits), `-`, the message id.
 fn held_id(req: &Request) -> Result<String, ApiError> {
     let id = path_param(req, "heldId")?;
-    let valid = id.len() == 28
-        && id.as_bytes()[15] == b'-'
-        && id[..15].bytes().all(|b| b.is_ascii_digit())
-        && chat_core::ivs::is_resource_id(&id[16..]);
-    if valid {
+    if is_held_id(&id) {
         Ok(id)
     } else {
         Err(ApiError::bad_request(
@@ -48,13 +43,40 @@ fn held_id(req: &Request) -> Result<String, ApiError> {
     }
 }
 
+/// A held id: the time it was held (15 digits), `-`, the message id.
+fn is_held_id(id: &str) -> bool {
+    id.len() == 28
+        && id.as_bytes()[15] == b'-'
+        && id[..15].bytes().all(|b| b.is_ascii_digit())
+        && chat_core::ivs::is_resource_id(&id[16..])
+}
+
+/// `GET /held?order=oldest|newest&limit&after`: a page of the queue in either order, `next`
+/// resuming after the page's last message. Moderators only.
 pub async fn list<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {
     let act = moderating(req, m).await?;
     let limit = limit_param(req, QUEUE_DEFAULT, 1..=QUEUE_MAX)?;
-    let queue = m.store.held_queue(&act.room.room_id, limit).await?;
+    let newest_first = match query_param(req, "order").as_deref() {
+        None | Some("oldest") => false,
+        Some("newest") => true,
+        Some(_) => return Err(ApiError::bad_request("order must be oldest or newest.")),
+    };
+    let after = query_param(req, "after");
+    if after.as_deref().is_some_and(|id| !is_held_id(id)) {
+        return Err(ApiError::bad_request(
+            "after must be the `next` of a previous page.",
+        ));
+    }
+    let page = m
+        .store
+        .held_page(&act.room.room_id, limit, after.as_deref(), newest_first)
+        .await?;
     Ok(json_response(
         200,
-        &json!({"held": queue.iter().map(held_view).collect::<Vec<_>>()}),
+        &json!({
+            "held": page.held.iter().map(held_view).collect::<Vec<_>>(),
+            "next": page.next,
+        }),
     ))
 }
 
@@ -117,6 +139,16 @@ pub async fn approve<S: Store>(
     let held_id = held_id(req)?;
     let held = claim(m, &act, &held_id).await?;
     let room = &act.room;
+    if let Err(refused) = sender_still_approvable(m, &act, &held).await {
+        act.audit(
+            m,
+            AuditAction::HeldApprovalRefused,
+            Some(&held.message.sender.user_id),
+            Some(&refused.code),
+        )
+        .await?;
+        return Err(refused);
+    }
     // Delivered now: history places it where the room sees it.
     let mut message = held.message.clone();
     message.send_time = chat_core::time::now_millis();
@@ -162,6 +194,38 @@ pub async fn approve<S: Store>(
         200,
         &json!({"heldId": held_id, "message": message_view(&message)}),
     ))
+}
+
+/// Checks the sender again at decision time, as a ban or the hierarchy stands now: a sender a
+/// binding ban covers is refused (`SENDER_BANNED`, and the message dropped: nobody may speak
+/// for them); one no longer below the moderator is refused as any act on an equal is (403,
+/// the claim released so a higher role may still decide).
+async fn sender_still_approvable<S: Store>(
+    m: &Moderator<S>,
+    act: &Acting,
+    held: &HeldMessage,
+) -> Result<(), ApiError> {
+    let room = &act.room;
+    let sender = &held.message.sender.user_id;
+    let role = role_of(&m.store, room, sender).await?;
+    let banned = m
+        .store
+        .active_ban(&room.room_id, sender)
+        .await?
+        .is_some_and(|ban| ban.binds(role, chat_core::time::now_millis()));
+    if banned {
+        m.store.delete_held(&room.room_id, &held.held_id).await?;
+        return Err(ApiError::new(
+            409,
+            "SENDER_BANNED",
+            "The sender is banned or timed out here: their held message was dropped.",
+        ));
+    }
+    if let Err(refused) = require_outranks(act.role, role) {
+        m.store.release_held(&room.room_id, &held.held_id).await?;
+        return Err(refused);
+    }
+    Ok(())
 }
 
 pub async fn reject<S: Store>(req: &Request, m: &Moderator<S>) -> Result<Response<Body>, ApiError> {

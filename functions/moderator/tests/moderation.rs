@@ -253,7 +253,7 @@ async fn events_and_deletions_reach_the_room() {
             "POST /rooms/{roomId}/events",
             &room,
             Some(MOD),
-            Some(json!({"eventName": "app:poll", "attributes": {"q": "?"}})),
+            Some(json!({"eventName": "poll", "attributes": {"q": "?"}})),
         )
         .await;
     let (status, _) = b
@@ -275,12 +275,12 @@ async fn events_and_deletions_reach_the_room() {
         {
             let frame: Value = serde_json::from_str(text.as_str()).unwrap();
             names.push(frame["EventName"].as_str().unwrap().to_owned());
-            if frame["EventName"] == "app:poll" {
+            if frame["EventName"] == "poll" {
                 assert_eq!(frame["Id"], sent["id"]);
             }
         }
     }
-    assert_eq!(names, ["app:poll", "aws:DELETE_MESSAGE"]);
+    assert_eq!(names, ["poll", "aws:DELETE_MESSAGE"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,12 +8,14 @@ export const REASONS = Object.freeze({
   "DUPLICATE_MESSAGE": "you just sent the same message",
   "EXCESSIVE_CAPS": "too many capital letters",
   "HELD": "it is waiting for a moderator to approve it",
+  "HELD_QUEUE_FULL": "the moderators have too many messages to review: try again later",
   "LINK_NOT_ALLOWED": "links to that site are not allowed here",
   "PROFANITY": "it contains profanity",
   "REPEATED_CHARACTERS": "too many repeated characters",
   "REPEATED_PHRASE": "the same words repeated too often",
   "SLOW_MODE": "slow mode is on",
-  "TIMED_OUT": "you are timed out in this room"
+  "TIMED_OUT": "you are timed out in this room",
+  "TOO_MANY_HELD": "you already have messages waiting for a moderator"
 });
 
 // The roles, lowest first: each outranks those before it, never an equal.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chat_core::testing::{ChatSocket, chat_connect};
 use chat_local::{LocalConfig, RunningStack};
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use ivschat_emulator::testing::raw_with_headers;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -156,4 +156,51 @@ pub async fn next_of(ws: &mut ChatSocket, kind: &str, wait: Duration) -> Option<
             }
         }
     }
+}
+
+/// Sends `content` and waits for its own MESSAGE (its id) or ERROR (its reason).
+pub async fn say(ws: &mut ChatSocket, content: &str) -> Result<String, String> {
+    static SENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let request_id = format!(
+        "r{}",
+        SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    ws.send(send_frame(&request_id, content)).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("an answer")
+            .unwrap()
+            .unwrap();
+        if let Message::Text(text) = frame {
+            let value: Value = serde_json::from_str(text.as_str()).unwrap();
+            match value["Type"].as_str() {
+                Some("MESSAGE") if value["RequestId"] == request_id.as_str() => {
+                    return Ok(value["Id"].as_str().unwrap().to_owned());
+                }
+                Some("ERROR") if value["RequestId"] == request_id.as_str() => {
+                    return Err(value["ErrorMessage"].as_str().unwrap().to_owned());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+pub async fn history(client: &Client, room: &str, query: &str) -> Value {
+    let r = client
+        .call("GET", &format!("/rooms/{room}/messages{query}"), None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
+pub fn contents(page: &Value) -> Vec<String> {
+    page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().to_owned())
+        .collect()
 }

@@ -165,6 +165,11 @@ pub enum AuditAction {
     MessageHeld,
     HeldMessageApproved,
     HeldMessageRejected,
+    /// A ban or time-out dropped the user's held messages (the reason counts them).
+    HeldMessagesDropped,
+    /// An approval was refused at decision time (the reason is the code: the sender is
+    /// banned, or no longer below the moderator).
+    HeldApprovalRefused,
     MessagesPurged,
 }
 

@@ -6,6 +6,7 @@
 //! [`gateway`] (feature `gateway`) builds the API Gateway event a request becomes; only
 //! `chat-local` and tests need it, so deployed functions do not compile it.
 
+pub mod cursor;
 pub mod error;
 pub mod fields;
 #[cfg(feature = "gateway")]

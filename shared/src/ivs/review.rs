@@ -29,6 +29,14 @@ pub const REFUSALS: &[(&str, &str)] = &[
     ("BANNED", "you are banned from this room"),
     ("TIMED_OUT", "you are timed out in this room"),
     ("HELD", "it is waiting for a moderator to approve it"),
+    (
+        "TOO_MANY_HELD",
+        "you already have messages waiting for a moderator",
+    ),
+    (
+        "HELD_QUEUE_FULL",
+        "the moderators have too many messages to review: try again later",
+    ),
 ];
 
 /// The words for a refusal's code, if it is one.

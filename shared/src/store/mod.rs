@@ -21,7 +21,10 @@ use serde_json::{Map, Value};
 
 pub use dynamo::DynamoStore;
 pub use embedded::EmbeddedStore;
-pub use repository::{AuditPage, ChatStore, HELD_TTL_SECS, HistoryPage, SlowMode};
+pub use repository::{
+    AuditPage, ChatStore, HELD_PER_ROOM, HELD_PER_SENDER, HELD_TTL_SECS, HeldPage, HistoryPage,
+    SlowMode,
+};
 
 /// One item: its key, its TTL (Unix seconds, as DynamoDB TTL wants), its attributes.
 #[derive(Clone, Debug, PartialEq)]

@@ -24,6 +24,14 @@ const HELD_DONE: &str = "HELDDONE#";
 const SENT_MESSAGE_TTL_SECS: i64 = 24 * 3600;
 /// How long a held message waits for a moderator before it is dropped.
 pub const HELD_TTL_SECS: i64 = 3600;
+/// How many held messages a room's queue holds at most: past it, messages the rules would
+/// hold are refused (`HELD_QUEUE_FULL`) until moderators catch up or the hour passes.
+pub const HELD_PER_ROOM: usize = 500;
+/// How many held messages one sender may have waiting: past it, their messages the rules
+/// would hold are refused like spam (`TOO_MANY_HELD`), so one viewer cannot bury the others.
+pub const HELD_PER_SENDER: usize = 5;
+/// The secret that authenticates history cursors: 256 random bits, made once per table.
+const CURSOR_KEY_PK: &str = "KEY#cursor";
 /// A room being created: its record-to-be, until the IVS room exists and is recorded.
 const PENDING_TTL_SECS: i64 = 24 * 3600;
 
@@ -76,14 +84,70 @@ pub struct AuditPage {
     pub next: Option<String>,
 }
 
+/// A page of the held queue, in the order asked for.
+pub struct HeldPage {
+    pub held: Vec<HeldMessage>,
+    /// The held id to pass back as `after` for the next page, when more may follow.
+    pub next: Option<String>,
+}
+
 #[derive(Clone)]
 pub struct ChatStore<S> {
     store: S,
+    /// The cursor key once read (clones share it: one read per instance).
+    cursor_key: std::sync::Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl<S: Store> ChatStore<S> {
     pub fn new(store: S) -> Self {
-        Self { store }
+        Self {
+            store,
+            cursor_key: Default::default(),
+        }
+    }
+
+    /// The table's cursor key: read once per instance, created by the first reader that finds
+    /// none (a conditional put, so two first readers agree on one key).
+    pub async fn cursor_key(&self) -> Result<Vec<u8>, StoreError> {
+        self.cursor_key
+            .get_or_try_init(|| async {
+                let read = |item: Item| {
+                    item.data
+                        .get("key")
+                        .and_then(Value::as_str)
+                        .and_then(crate::hex::decode)
+                        .ok_or_else(|| StoreError::Backend("the cursor key is damaged".into()))
+                };
+                if let Some(item) = self.store.get(CURSOR_KEY_PK, META).await? {
+                    return read(item);
+                }
+                // Two v4 UUIDs: 244 random bits from the OS generator.
+                let key: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()]
+                    .iter()
+                    .flat_map(|u| *u.as_bytes())
+                    .collect();
+                let hex = crate::hex::encode(&key);
+                let item = Item {
+                    pk: CURSOR_KEY_PK.to_owned(),
+                    sk: META.to_owned(),
+                    expires_at: None,
+                    data: Map::from_iter([("key".to_owned(), Value::from(hex))]),
+                };
+                match self.store.put(item, Condition::Absent).await {
+                    Ok(()) => Ok(key),
+                    Err(StoreError::ConditionFailed) => {
+                        let item = self.store.get(CURSOR_KEY_PK, META).await?;
+                        read(
+                            item.ok_or_else(|| {
+                                StoreError::Backend("the cursor key vanished".into())
+                            })?,
+                        )
+                    }
+                    Err(err) => Err(err),
+                }
+            })
+            .await
+            .cloned()
     }
 
     pub fn port(&self) -> &S {
@@ -431,6 +495,41 @@ impl<S: Store> ChatStore<S> {
     ) -> Result<Vec<HeldMessage>, StoreError> {
         let page = self.room_page(room_id, HELD, limit, None, false).await?;
         page.items.into_iter().map(from_item).collect()
+    }
+
+    /// A page of the queue, oldest first or newest first, resuming after the held id `after`.
+    pub async fn held_page(
+        &self,
+        room_id: &str,
+        limit: usize,
+        after: Option<&str>,
+        newest_first: bool,
+    ) -> Result<HeldPage, StoreError> {
+        let after = after.map(|id| format!("{HELD}{id}"));
+        let page = self
+            .room_page(room_id, HELD, limit, after, newest_first)
+            .await?;
+        Ok(HeldPage {
+            held: page
+                .items
+                .into_iter()
+                .map(from_item)
+                .collect::<Result<_, _>>()?,
+            next: page
+                .next
+                .and_then(|sk| sk.strip_prefix(HELD).map(str::to_owned)),
+        })
+    }
+
+    /// Drops every held message of `user_id` (a ban): returns how many.
+    pub async fn drop_held_of(&self, room_id: &str, user_id: &str) -> Result<usize, StoreError> {
+        let queue = self.held_queue(room_id, HELD_PER_ROOM * 2).await?;
+        let mut dropped = 0;
+        for held in queue.iter().filter(|h| h.message.sender.user_id == user_id) {
+            self.delete_held(room_id, &held.held_id).await?;
+            dropped += 1;
+        }
+        Ok(dropped)
     }
 
     /// Claims a held message for one decision: `ConditionFailed` if another moderator already

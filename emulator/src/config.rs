@@ -105,6 +105,11 @@ pub struct EmulatorConfig {
         value_delimiter = ','
     )]
     pub credentials: Vec<Credential>,
+    /// Enforce IAM: a JSON file of principals (access key, optional secret, ARN) and their
+    /// identity-based policies; every control-plane call is then authorized as AWS authorizes
+    /// it (`AccessDeniedException`, 403). Without it, every caller may do everything.
+    #[arg(long = "iam-policy", env = "IVSCHAT_EMULATOR_IAM_POLICY")]
+    pub iam_policy: Option<PathBuf>,
     /// Quota: logging configurations per account.
     #[arg(long, env = "IVSCHAT_EMULATOR_MAX_LOGGING_CONFIGURATIONS", default_value_t = DEFAULT_MAX_LOGGING_CONFIGURATIONS)]
     pub max_logging_configurations: u64,
@@ -138,6 +143,7 @@ impl Default for EmulatorConfig {
             session_minute_secs: 60,
             log_dir: None,
             credentials: Vec::new(),
+            iam_policy: None,
             max_logging_configurations: DEFAULT_MAX_LOGGING_CONFIGURATIONS,
             max_rooms: DEFAULT_MAX_ROOMS,
             header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
@@ -161,9 +167,13 @@ mod tests {
             "AKID:secret",
             "--credentials",
             "OTHER:s2",
+            "--iam-policy",
+            "policy.json",
         ])
         .unwrap();
         assert_eq!(parsed.credentials.len(), 2);
+        assert_eq!(parsed.iam_policy, Some(PathBuf::from("policy.json")));
+        assert!(EmulatorConfig::default().iam_policy.is_none());
         assert_eq!(parsed.credentials[1].access_key_id, "OTHER");
         assert!(EmulatorConfig::try_parse_from(["x", "--account-id", "12"]).is_err());
         assert!(EmulatorConfig::try_parse_from(["x", "--credentials", "nocolon"]).is_err());

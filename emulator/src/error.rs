@@ -70,6 +70,9 @@ pub enum ServiceError {
     /// Refused by SigV4 verification; `code` is the AWS front door's error name.
     #[error("{message}")]
     Unauthenticated { code: &'static str, message: String },
+    /// Refused by IAM (`--iam-policy`); the message names the caller, action and resource.
+    #[error("{0}")]
+    AccessDenied(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -133,6 +136,7 @@ impl ServiceError {
             Self::QuotaExceeded { .. } => "ServiceQuotaExceededException",
             Self::Throttling { .. } => "ThrottlingException",
             Self::Unauthenticated { code, .. } => code,
+            Self::AccessDenied(_) => "AccessDeniedException",
             Self::Internal(_) => "InternalServerException",
         }
     }
@@ -145,7 +149,7 @@ impl ServiceError {
             Self::Conflict { .. } => 409,
             Self::QuotaExceeded { .. } => 402,
             Self::Throttling { .. } => 429,
-            Self::Unauthenticated { .. } => 403,
+            Self::Unauthenticated { .. } | Self::AccessDenied(_) => 403,
             Self::Internal(_) => 500,
         }
     }

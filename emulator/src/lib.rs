@@ -11,6 +11,7 @@
 mod chat_log;
 pub mod config;
 pub mod error;
+pub mod iam;
 mod live;
 pub mod model;
 mod persist;

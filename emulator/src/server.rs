@@ -29,6 +29,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::EmulatorConfig;
+use crate::iam::{Authorizer, PolicyError, PolicyFile};
 pub use crate::persist::BadStateFile;
 use crate::persist::PersistError;
 use crate::service::ChatService;
@@ -50,6 +51,9 @@ pub enum StartError {
     State(PersistError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
+    /// `--iam-policy` cannot be read, or a policy in it is malformed.
+    #[error(transparent)]
+    IamPolicy(#[from] PolicyError),
 }
 
 impl From<PersistError> for StartError {
@@ -74,14 +78,45 @@ pub struct RunningEmulator {
 }
 
 impl Emulator {
-    /// Opens the state, binds the address and starts serving.
+    /// Opens the state, binds the address and starts serving (enforcing IAM if
+    /// `--iam-policy` names a policy file).
     pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError> {
+        let iam = match &config.iam_policy {
+            Some(path) => Some(PolicyFile::load(path)?),
+            None => None,
+        };
+        Self::start_with_iam(config, iam).await
+    }
+
+    /// [`Emulator::start`] with this IAM policy in place of `--iam-policy` (none: IAM off).
+    pub async fn start_with_iam(
+        config: EmulatorConfig,
+        iam: Option<PolicyFile>,
+    ) -> Result<RunningEmulator, StartError> {
+        let mut iam = iam.as_ref().map(Authorizer::new).transpose()?;
+        if let Some(iam) = &mut iam {
+            // A key of `--credentials` the policy file does not name is allowed nothing.
+            for c in &config.credentials {
+                let arn = format!(
+                    "arn:aws:iam::{}:user/{}",
+                    config.account_id, c.access_key_id
+                );
+                iam.add_key_without_policies(&c.access_key_id, arn);
+            }
+        }
+        let verifier = (iam.is_some() || !config.credentials.is_empty()).then(|| {
+            let mut verifier =
+                SignatureVerifier::new(config.credentials.clone(), config.region.clone());
+            for (key, secret) in iam.iter().flat_map(Authorizer::keys) {
+                verifier = verifier.with_key(key, secret);
+            }
+            verifier
+        });
         let service = ChatService::open(&config)?;
-        let verifier = (!config.credentials.is_empty())
-            .then(|| SignatureVerifier::new(config.credentials.clone(), config.region.clone()));
         let app = Arc::new(AppState {
             service,
             verifier,
+            iam,
             ws_write_timeout: Duration::from_millis(config.ws_write_timeout_ms),
         });
 
@@ -145,6 +180,11 @@ impl RunningEmulator {
 
     pub fn service(&self) -> &ChatService {
         &self.app.service
+    }
+
+    /// IAM, when enforced: what it refused and what it allowed by which statement.
+    pub fn iam(&self) -> Option<&Authorizer> {
+        self.app.iam.as_ref()
     }
 
     /// Stops accepting, lets requests in flight finish, and returns once the server is down.

@@ -11,6 +11,7 @@ const RANKS: &[(&str, u8)] = &[
     ("model", 0),
     ("config", 0),
     ("seal", 0),
+    ("iam", 0),
     ("error", 1),
     ("persist", 2),
     ("state", 2),

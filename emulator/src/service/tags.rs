@@ -30,6 +30,16 @@ impl ChatService {
         tags.ok_or_else(|| ServiceError::not_found(kind, id))
     }
 
+    /// The tags of the resource an ARN names, if it exists here (IAM's `aws:ResourceTag`).
+    pub fn tags_of(&self, arn: &str) -> Option<Tags> {
+        let state = self.read();
+        if let Some(id) = self.id_in_arn(ResourceType::Room, arn) {
+            return state.rooms.get(id).map(|r| r.tags.clone());
+        }
+        let id = self.id_in_arn(ResourceType::LoggingConfiguration, arn)?;
+        state.logging_configurations.get(id).map(|c| c.tags.clone())
+    }
+
     pub fn tag_resource(&self, resource_arn: &str, req: TagResourceRequest) -> Result<()> {
         let mut check = Check::new();
         if let Some(tags) = check.required("tags", &req.tags) {

@@ -15,7 +15,6 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -23,7 +22,7 @@ use crate::error::{Result, ServiceError};
 use crate::model::{LoggingConfiguration, Room, Timestamp};
 use crate::service::{Page, TagResourceRequest};
 
-use super::AppState;
+use super::{AppState, authorization};
 
 /// Largest request body read: the largest valid request (CreateRoom with 50 tags of 128 + 256
 /// characters, every one escaped) is below 128 KiB; anything larger is refused 413 unread.
@@ -76,7 +75,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .method_not_allowed_fallback(unknown_operation)
 }
 
-/// Refuses requests without a valid signature when the emulator verifies them.
+/// Refuses requests without a valid signature when the emulator verifies them, and, with
+/// `--iam-policy`, requests the caller's policies do not allow (`AccessDeniedException`).
 pub async fn verify_signature(State(app): App, req: Request, next: Next) -> Response {
     let Some(verifier) = &app.verifier else {
         return next.run(req).await;
@@ -88,13 +88,23 @@ pub async fn verify_signature(State(app): App, req: Request, next: Next) -> Resp
         ));
     };
     let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    if let Err(err) = verifier.verify(
+    let access_key = match verifier.verify(
         parts.method.as_str(),
         path_and_query,
         &parts.headers,
         &bytes,
     ) {
-        return error_response(&err);
+        Ok(key) => key,
+        Err(err) => return error_response(&err),
+    };
+    if let Some(iam) = &app.iam {
+        let principal = iam.principal_arn(&access_key).unwrap_or(&access_key);
+        for request in authorization::requests(&app, principal, &parts.method, &parts.uri, &bytes) {
+            if let Err(refusal) = iam.authorize(&access_key, &request) {
+                tracing::info!(%refusal, "IAM refused the call");
+                return error_response(&ServiceError::AccessDenied(refusal.to_string()));
+            }
+        }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -278,13 +288,11 @@ fn page_json<T>(list_name: &str, page: Page<T>, render: fn(&T) -> Value) -> Valu
     out
 }
 
-/// The resource ARN of a tag path, percent-decoded as a whole (`:` → `%3A`, `/` → `%2F`).
+/// The resource ARN of a tag path.
 fn resource_arn(uri: &Uri) -> Result<String> {
     let raw = uri.path().strip_prefix("/tags/").unwrap_or_default();
-    percent_decode_str(raw)
-        .decode_utf8()
-        .map(|arn| arn.into_owned())
-        .map_err(|_| ServiceError::field("resourceArn", "Member must be valid UTF-8"))
+    authorization::decode_resource_arn(raw)
+        .ok_or_else(|| ServiceError::field("resourceArn", "Member must be valid UTF-8"))
 }
 
 // ---- operations ------------------------------------------------------------------------

@@ -1,8 +1,11 @@
-//! SigV4 verification for `--credentials`: the emulator recomputes the signature with the
-//! `aws-sigv4` signer over exactly the headers the client signed, and compares.
+//! SigV4 verification for `--credentials` (and the keys of `--iam-policy`): the emulator
+//! recomputes the signature with the `aws-sigv4` signer over exactly the headers the client
+//! signed, and compares. A key given without its secret is recognised, not checked.
 //!
-//! Refusals use the names and messages of the AWS front door, all with status 403.
+//! Refusals use the names and messages of the AWS front door, all with status 403. The
+//! verifier names its service, so a proxy in front of another AWS API can use it too.
 
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -17,14 +20,16 @@ use time::macros::format_description;
 use crate::config::Credential;
 use crate::error::ServiceError;
 
-/// The service name in the credential scope (model: `signingName`).
-const SIGNING_NAME: &str = "ivschat";
+/// The service name in IVS Chat's credential scope (model: `signingName`).
+pub const SIGNING_NAME: &str = "ivschat";
 /// AWS refuses signatures more than 15 minutes away from its clock.
 const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 
 pub struct SignatureVerifier {
-    credentials: Vec<Credential>,
+    /// Each access key, with the secret its signatures are checked with (none: not checked).
+    keys: HashMap<String, Option<String>>,
     region: String,
+    service: String,
 }
 
 /// The parts of an `Authorization: AWS4-HMAC-SHA256 ...` header.
@@ -125,21 +130,42 @@ fn parse_amz_date(value: &str) -> Option<SystemTime> {
 }
 
 impl SignatureVerifier {
+    /// IVS Chat's verifier for these credentials.
     pub fn new(credentials: Vec<Credential>, region: String) -> Self {
+        let mut verifier = Self::for_service(SIGNING_NAME, region);
+        for c in credentials {
+            verifier = verifier.with_key(&c.access_key_id, Some(&c.secret_access_key));
+        }
+        verifier
+    }
+
+    /// A verifier with no keys yet, for the service named in the credential scope.
+    pub fn for_service(service: &str, region: String) -> Self {
         Self {
-            credentials,
+            keys: HashMap::new(),
             region,
+            service: service.to_owned(),
         }
     }
 
-    /// Accepts the request only if it carries a valid signature by a known key.
+    /// Accepts this key; its signatures are checked if its secret is given. A key given twice
+    /// keeps the secret it was first given with.
+    pub fn with_key(mut self, access_key_id: &str, secret: Option<&str>) -> Self {
+        let entry = self.keys.entry(access_key_id.to_owned()).or_default();
+        if entry.is_none() {
+            *entry = secret.map(str::to_owned);
+        }
+        self
+    }
+
+    /// Accepts the request only if it carries a valid signature by a known key: that key.
     pub fn verify(
         &self,
         method: &str,
         path_and_query: &str,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<(), ServiceError> {
+    ) -> Result<String, ServiceError> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let Some(authorization) = header("authorization") else {
             return Err(refuse(
@@ -148,22 +174,18 @@ impl SignatureVerifier {
             ));
         };
         let auth = parse_authorization(authorization)?;
-        let Some(credential) = self
-            .credentials
-            .iter()
-            .find(|c| c.access_key_id == auth.access_key_id)
-        else {
+        let Some(secret) = self.keys.get(auth.access_key_id) else {
             return Err(refuse(
                 "UnrecognizedClientException",
                 "The security token included in the request is invalid.",
             ));
         };
-        if auth.service != SIGNING_NAME || auth.region != self.region {
+        if auth.service != self.service || auth.region != self.region {
             return Err(refuse(
                 "InvalidSignatureException",
                 format!(
-                    "Credential should be scoped to a valid region and service: '{}/{SIGNING_NAME}'.",
-                    self.region
+                    "Credential should be scoped to a valid region and service: '{}/{}'.",
+                    self.region, self.service
                 ),
             ));
         }
@@ -187,6 +209,9 @@ impl SignatureVerifier {
             ));
         }
 
+        let Some(secret) = secret else {
+            return Ok(auth.access_key_id.to_owned());
+        };
         // Re-sign over exactly the headers the client says it signed.
         let mut signed = Vec::with_capacity(auth.signed_headers.len());
         for name in &auth.signed_headers {
@@ -200,8 +225,8 @@ impl SignatureVerifier {
         }
         let session_token = header("x-amz-security-token").map(str::to_owned);
         let identity: Identity = Credentials::new(
-            &credential.access_key_id,
-            &credential.secret_access_key,
+            auth.access_key_id,
+            secret,
             session_token,
             None,
             "ivschat-emulator",
@@ -212,7 +237,7 @@ impl SignatureVerifier {
         let params = v4::SigningParams::builder()
             .identity(&identity)
             .region(&self.region)
-            .name(SIGNING_NAME)
+            .name(&self.service)
             .time(signed_at)
             .settings(settings)
             .build()
@@ -237,7 +262,7 @@ impl SignatureVerifier {
                 .as_bytes()
                 .ct_eq(auth.signature.as_bytes()),
         ) {
-            Ok(())
+            Ok(auth.access_key_id.to_owned())
         } else {
             Err(refuse(
                 "InvalidSignatureException",

@@ -5,10 +5,12 @@
 //! profanity by level and language (this crate's own lexicons, compiled at build time, matched
 //! on word boundaries of the skeleton so `assassin` and `Scunthorpe` pass, with ambiguous words
 //! caught only as insults), links (off, or only allowed domains and their subdomains, bare
-//! domains included), and spam (shouting, repeated characters, repeated units and phrases).
+//! domains included), hostility and discrimination by level (`hostility`: what is said to
+//! whom, not which words), and spam (shouting, repeated characters, repeated units and phrases).
 //! Each rule either refuses the message with a reason code or masks what it caught with `*`.
 
 mod frames;
+pub mod hostility;
 pub mod lexicon;
 mod links;
 mod spam;
@@ -31,11 +33,15 @@ pub enum Rule {
     Caps,
     RepeatedCharacters,
     RepeatedPhrase,
+    Hostility,
+    BorderlineHostility,
+    Discrimination,
+    BorderlineDiscrimination,
 }
 
 impl Rule {
     /// Every rule, for tables that must name each one.
-    pub const ALL: [Rule; 7] = [
+    pub const ALL: [Rule; 11] = [
         Self::BlockedTerm,
         Self::Profanity,
         Self::BorderlineProfanity,
@@ -43,6 +49,10 @@ impl Rule {
         Self::Caps,
         Self::RepeatedCharacters,
         Self::RepeatedPhrase,
+        Self::Hostility,
+        Self::BorderlineHostility,
+        Self::Discrimination,
+        Self::BorderlineDiscrimination,
     ];
 
     pub fn reason(self) -> &'static str {
@@ -54,6 +64,10 @@ impl Rule {
             Self::Caps => "EXCESSIVE_CAPS",
             Self::RepeatedCharacters => "REPEATED_CHARACTERS",
             Self::RepeatedPhrase => "REPEATED_PHRASE",
+            Self::Hostility => "HOSTILITY",
+            Self::BorderlineHostility => "BORDERLINE_HOSTILITY",
+            Self::Discrimination => "DISCRIMINATION",
+            Self::BorderlineDiscrimination => "BORDERLINE_DISCRIMINATION",
         }
     }
 }
@@ -80,6 +94,16 @@ pub struct CompiledPolicy {
     blocked: TermSet,
     allowed: TermSet,
     profanity: Option<Selection>,
+    /// Hostility, then discrimination: each with its rule, its borderline rule and action.
+    harms: Vec<Harm>,
+}
+
+/// One harm category as a room catches it.
+struct Harm {
+    selection: hostility::Selection,
+    rule: Rule,
+    borderline: Rule,
+    action: Action,
 }
 
 impl CompiledPolicy {
@@ -88,10 +112,37 @@ impl CompiledPolicy {
             languages: policy.languages.clone(),
             level: policy.profanity,
         });
+        let harm = |kind, level, rule, borderline, action| Harm {
+            selection: hostility::Selection {
+                kind,
+                level,
+                languages: policy.languages.clone(),
+            },
+            rule,
+            borderline,
+            action,
+        };
+        let harms = vec![
+            harm(
+                hostility::Kind::Hostility,
+                policy.hostility,
+                Rule::Hostility,
+                Rule::BorderlineHostility,
+                policy.actions.hostility,
+            ),
+            harm(
+                hostility::Kind::Discrimination,
+                policy.discrimination,
+                Rule::Discrimination,
+                Rule::BorderlineDiscrimination,
+                policy.actions.discrimination,
+            ),
+        ];
         Self {
             blocked: TermSet::new(&policy.blocked_terms),
             allowed: TermSet::new(&policy.allowed_terms),
             profanity,
+            harms,
             policy,
         }
     }
@@ -104,6 +155,7 @@ impl CompiledPolicy {
 /// Builds what the engine needs up front, so the first message costs what every other does.
 pub fn warm_up() {
     lexicon::warm_up();
+    hostility::warm_up();
     let _ = CompiledPolicy::new(ModerationPolicy::default());
     let _ = links::find("warm up example.com");
 }
@@ -186,6 +238,30 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
             let mut hits = lexicon::find(&skeleton, content, &stricter);
             hits.retain(|s| !is_allowed(s));
             if let Some(verdict) = decision.apply(action, Rule::BorderlineProfanity, hits) {
+                return verdict;
+            }
+        }
+    }
+
+    // Hostility and discrimination, each with its borderline tier (what one level stricter
+    // would catch), as profanity.
+    for harm in &policy.harms {
+        let mut hits = hostility::find(&skeleton, content, &harm.selection);
+        hits.retain(|s| !is_allowed(s));
+        let caught = !hits.is_empty();
+        if let Some(verdict) = decision.apply(harm.action, harm.rule, hits) {
+            return verdict;
+        }
+        if let (false, Some(action), Some(level)) =
+            (caught, actions.borderline, harm.selection.level.stricter())
+        {
+            let stricter = hostility::Selection {
+                level,
+                ..harm.selection.clone()
+            };
+            let mut hits = hostility::find(&skeleton, content, &stricter);
+            hits.retain(|s| !is_allowed(s));
+            if let Some(verdict) = decision.apply(action, harm.borderline, hits) {
                 return verdict;
             }
         }

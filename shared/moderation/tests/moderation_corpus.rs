@@ -38,6 +38,8 @@ struct Score {
     fn_: usize,
     tn: usize,
     misses: Vec<String>,
+    /// Per category: (flagged, lines).
+    categories: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 impl Score {
@@ -52,11 +54,11 @@ impl Score {
     }
 }
 
-#[test]
-fn precision_and_recall_hold_on_the_held_out_corpus() {
+/// Reviews every line of `files`, each with its language's room; scores the two splits.
+fn score(files: &[(Language, &str)], room: impl Fn(Language) -> CompiledPolicy) -> (Score, Score) {
     let (mut tune, mut holdout) = (Score::default(), Score::default());
-    for (language, file) in FILES {
-        let room = corpus_room(language);
+    for &(language, file) in files {
+        let room = room(language);
         for line in file.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let cols: Vec<&str> = line.splitn(4, '\t').collect();
             let [expected, category, split, text] = cols[..] else {
@@ -72,6 +74,9 @@ fn precision_and_recall_hold_on_the_held_out_corpus() {
                 &mut tune
             };
             let label = format!("{split} {language:?} [{category}] {text}");
+            let tally = score.categories.entry(category.to_owned()).or_default();
+            tally.0 += usize::from(flagged);
+            tally.1 += 1;
             match (expected == "flag", flagged) {
                 (true, true) => score.tp += 1,
                 (false, true) => {
@@ -86,7 +91,13 @@ fn precision_and_recall_hold_on_the_held_out_corpus() {
             }
         }
     }
-    for (name, score) in [("tune", &tune), ("holdout", &holdout)] {
+    (tune, holdout)
+}
+
+/// Prints both splits; the lines behind the held-out figures only when `show_holdout` (a split
+/// someone reads while writing rules is no longer held out).
+fn report(tune: &Score, holdout: &Score, show_holdout: bool) {
+    for (name, score) in [("tune", tune), ("holdout", holdout)] {
         println!(
             "{name}: {} lines, precision {:.4}, recall {:.4} (tp {}, fp {}, fn {}, tn {})",
             score.lines(),
@@ -97,10 +108,24 @@ fn precision_and_recall_hold_on_the_held_out_corpus() {
             score.fn_,
             score.tn
         );
-        for miss in &score.misses {
-            println!("  {miss}");
+        let flagged: Vec<String> = score
+            .categories
+            .iter()
+            .map(|(category, (flagged, lines))| format!("{category} {flagged}/{lines}"))
+            .collect();
+        println!("  flagged per category: {}", flagged.join(", "));
+        if name == "tune" || show_holdout {
+            for miss in &score.misses {
+                println!("  {miss}");
+            }
         }
     }
+}
+
+#[test]
+fn precision_and_recall_hold_on_the_held_out_corpus() {
+    let (tune, holdout) = score(&FILES, corpus_room);
+    report(&tune, &holdout, true);
     assert!(
         tune.lines() + holdout.lines() >= 1500,
         "at least 1,500 lines"
@@ -113,6 +138,49 @@ fn precision_and_recall_hold_on_the_held_out_corpus() {
     assert!(
         holdout.recall() >= MIN_RECALL,
         "held-out recall {:.4} < {MIN_RECALL}",
+        holdout.recall()
+    );
+}
+
+/// Hostility and discrimination with no swear word doing the work (`corpus/hostility/`):
+/// threats, harm wishes, self-harm incitement, dehumanising insults, harassment and attacks on
+/// groups, against their hard negatives (gaming violence, self-talk, praise, banter, lyrics,
+/// navigation, news, support). The room: hostility and discrimination at `moderate`, refusing;
+/// profanity as the corpus room has it.
+const HOSTILITY_FILES: [(Language, &str); 5] = [
+    (Language::En, include_str!("../corpus/hostility/en.tsv")),
+    (Language::Es, include_str!("../corpus/hostility/es.tsv")),
+    (Language::Fr, include_str!("../corpus/hostility/fr.tsv")),
+    (Language::De, include_str!("../corpus/hostility/de.tsv")),
+    (Language::Pt, include_str!("../corpus/hostility/pt.tsv")),
+];
+/// Floors, not goals: what the frames reach on the held-out third today (P 0.83, R 0.26; the
+/// goal is P 0.98 at R 0.90 — see the README), so that a change that loses ground fails.
+const HOSTILITY_MIN_PRECISION: f64 = 0.80;
+const HOSTILITY_MIN_RECALL: f64 = 0.25;
+/// On the lines the frames were written from: they must keep catching them, precisely.
+const HOSTILITY_TUNE_MIN_PRECISION: f64 = 0.99;
+const HOSTILITY_TUNE_MIN_RECALL: f64 = 0.95;
+
+#[test]
+fn hostility_precision_and_recall_on_the_held_out_corpus() {
+    let (tune, holdout) = score(&HOSTILITY_FILES, corpus_room);
+    report(&tune, &holdout, std::env::var_os("SHOW_HOLDOUT").is_some());
+    assert!(
+        tune.precision() >= HOSTILITY_TUNE_MIN_PRECISION
+            && tune.recall() >= HOSTILITY_TUNE_MIN_RECALL,
+        "tune precision {:.4}, recall {:.4}",
+        tune.precision(),
+        tune.recall()
+    );
+    assert!(
+        holdout.precision() >= HOSTILITY_MIN_PRECISION,
+        "held-out precision {:.4} < {HOSTILITY_MIN_PRECISION}",
+        holdout.precision()
+    );
+    assert!(
+        holdout.recall() >= HOSTILITY_MIN_RECALL,
+        "held-out recall {:.4} < {HOSTILITY_MIN_RECALL}",
         holdout.recall()
     );
 }

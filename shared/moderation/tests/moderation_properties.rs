@@ -3,7 +3,7 @@
 //! keeps its length in characters.
 
 use chat_core::domain::policy::{
-    Action, Actions, LinkMode, LinkPolicy, ModerationPolicy, ProfanityLevel,
+    Action, Actions, HarmLevel, LinkMode, LinkPolicy, ModerationPolicy, ProfanityLevel,
 };
 use chat_moderation::{CompiledPolicy, Verdict, review};
 use proptest::prelude::*;
@@ -12,6 +12,8 @@ fn masking_policy(terms: Vec<String>) -> CompiledPolicy {
     CompiledPolicy::new(ModerationPolicy {
         blocked_terms: terms,
         profanity: ProfanityLevel::Strict,
+        hostility: HarmLevel::Strict,
+        discrimination: HarmLevel::Strict,
         links: LinkPolicy {
             mode: LinkMode::Block,
             domains: vec![],
@@ -20,6 +22,8 @@ fn masking_policy(terms: Vec<String>) -> CompiledPolicy {
             profanity: Action::Mask,
             blocked_terms: Action::Mask,
             links: Action::Mask,
+            hostility: Action::Mask,
+            discrimination: Action::Mask,
             borderline: Some(Action::Hold),
         },
         ..ModerationPolicy::default()

@@ -24,6 +24,22 @@ pub const REFUSALS: &[(&str, &str)] = &[
     ("EXCESSIVE_CAPS", "too many capital letters"),
     ("REPEATED_CHARACTERS", "too many repeated characters"),
     ("REPEATED_PHRASE", "the same words repeated too often"),
+    (
+        "HOSTILITY",
+        "it reads as a threat, a wish of harm or an attack on someone",
+    ),
+    (
+        "BORDERLINE_HOSTILITY",
+        "it may read as an attack on someone",
+    ),
+    (
+        "DISCRIMINATION",
+        "it attacks people for who they are (origin, religion, gender, sexuality or disability)",
+    ),
+    (
+        "BORDERLINE_DISCRIMINATION",
+        "it may attack people for who they are",
+    ),
     ("DUPLICATE_MESSAGE", "you just sent the same message"),
     ("SLOW_MODE", "slow mode is on"),
     ("BANNED", "you are banned from this room"),

@@ -1,0 +1,18 @@
+//! Reads lines on stdin and prints each with the engine's verdict in a room with hostility and
+//! discrimination at `moderate` and every language on: a tool for writing frames.
+use std::io::BufRead;
+
+use chat_core::domain::policy::ModerationPolicy;
+use chat_moderation::{CompiledPolicy, review};
+
+fn main() {
+    let policy: ModerationPolicy = serde_json::from_value(serde_json::json!({
+        "languages": ["en", "es", "fr", "de", "pt"],
+        "actions": {"profanity": "deny"}
+    }))
+    .expect("a policy");
+    let room = CompiledPolicy::new(policy);
+    for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+        println!("{:?}\t{line}", review(&room, &line));
+    }
+}

@@ -12,7 +12,7 @@ use chat_core::domain::records::Profile;
 use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, json_response};
 use chat_core::http::fields;
-use chat_core::http::request::{binding_ban, caller, json_body, refusal, room_access, room_id};
+use chat_core::http::request::{caller, json_body, refusal, room_access, room_id};
 use chat_core::ivs::ivs_error;
 use chat_core::store::{ChatStore, Store};
 use chat_core::telemetry::{TOKENS_ISSUED, TOKENS_REFUSED};
@@ -93,29 +93,40 @@ async fn issue<S: Store>(
     let room_id = room_id(req)?;
     let body: TokenRequest = json_body(req)?;
     body.check()?;
-    let (room, role) = room_access(&issuer.store, &caller, &room_id).await?;
+    // Independent reads at once: the room (and the caller's place in it), their ban, their
+    // profile as last recorded.
+    let (access, ban, known) = tokio::join!(
+        room_access(&issuer.store, &caller, &room_id),
+        issuer.store.active_ban(&room_id, &caller.user_id),
+        issuer.store.profile(&caller.user_id),
+    );
+    let (room, role) = access?;
+    let ban = ban?.filter(|ban| ban.binds(role, chat_core::time::now_millis()));
     // A time-out leaves the user reading; a ban leaves them nothing.
-    let timed_out_until = match binding_ban(&issuer.store, &room_id, &caller.user_id, role).await? {
+    let timed_out_until = match ban {
         Some(ban) if ban.until.is_some() => ban.until,
         Some(ban) => return Err(refusal(ban)),
         None => None,
     };
-    remember(&issuer.store, &caller).await?;
     let attributes = body.attributes_for(&caller, role)?;
     let capabilities = if timed_out_until.is_some() {
         &[][..]
     } else {
         role.capabilities()
     };
-    let token = mint(
-        issuer,
-        &room.room_arn,
-        &caller.user_id,
-        role,
-        capabilities,
-        attributes,
-    )
-    .await?;
+    let (token, remembered) = tokio::join!(
+        mint(
+            issuer,
+            &room.room_arn,
+            &caller.user_id,
+            role,
+            capabilities,
+            attributes,
+        ),
+        remember(&issuer.store, &caller, known?),
+    );
+    remembered?;
+    let token = token?;
     let time = |t: Option<&aws_sdk_ivschat::primitives::DateTime>| {
         t.and_then(|t| {
             t.fmt(aws_sdk_ivschat::primitives::DateTimeFormat::DateTime)
@@ -138,15 +149,33 @@ async fn issue<S: Store>(
     ))
 }
 
+/// How often a profile that says nothing new is written again (its `seenAt`).
+const PROFILE_REFRESH_MILLIS: i64 = 5 * 60 * 1000;
+
 /// What the identity says of the user now, so that moderation acts know an admin when they
-/// see one (see `chat_core::http::request::role_of`).
-async fn remember<S: Store>(store: &ChatStore<S>, caller: &Caller) -> Result<(), ApiError> {
+/// see one (see `chat_core::http::request::role_of`): written when it changed (a new name, an
+/// admin granted or withdrawn by the identity provider) or went unseen for a few minutes, so a
+/// token usually costs no write.
+async fn remember<S: Store>(
+    store: &ChatStore<S>,
+    caller: &Caller,
+    known: Option<Profile>,
+) -> Result<(), ApiError> {
+    let now = chat_core::time::now_millis();
     let profile = Profile {
         user_id: caller.user_id.clone(),
         display_name: caller.display_name.clone(),
         admin: caller.is_admin(),
-        seen_at: chat_core::time::now_millis(),
+        seen_at: now,
     };
+    let current = known.is_some_and(|k| {
+        k.display_name == profile.display_name
+            && k.admin == profile.admin
+            && now - k.seen_at < PROFILE_REFRESH_MILLIS
+    });
+    if current {
+        return Ok(());
+    }
     Ok(store.put_profile(&profile).await?)
 }
 

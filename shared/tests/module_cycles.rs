@@ -19,6 +19,7 @@ const CRATES: &[&str] = &[
     "functions/moderator",
     "functions/message-review",
     "local",
+    "tools/iam-policies",
 ];
 
 fn workspace() -> PathBuf {

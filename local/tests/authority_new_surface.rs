@@ -10,22 +10,12 @@ use std::time::Duration;
 use chat_core::domain::records::Ban;
 use chat_core::domain::role::Role;
 use common::{
-    Client, chat, contents, history, http, new_room, next_of, say, sign_in, start, token,
+    Client, chat, contents, history, http, new_room, next_of, say, sign_in, staffed_room, start,
+    token,
 };
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(5);
-
-async fn hold_borderline(admin: &Client, room: &str) {
-    let r = admin
-        .call(
-            "PATCH",
-            &format!("/rooms/{room}"),
-            Some(json!({"policy": {"profanity": "moderate", "actions": {"borderline": "hold"}}})),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-}
 
 async fn held_ids(client: &Client, room: &str, query: &str) -> (Vec<String>, Option<String>) {
     let r = client
@@ -119,16 +109,9 @@ async fn app_events_are_the_servers_for_every_role() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ban_reaches_the_held_queue_and_approval_checks_the_sender_again() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
-    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
-    let mia = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
+    let (stack, admin, mia, room) = staffed_room(dir.path()).await;
     let carol = sign_in(stack.app_addr, "carol", "Carol", &[]).await;
     let dave = sign_in(stack.app_addr, "dave", "Dave", &[]).await;
-    let room = new_room(&admin, "stage").await;
-    admin
-        .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
-        .await;
-    hold_borderline(&admin, &room).await;
     let mut carol_ws = chat(&stack, &token(&carol, &room).await).await;
     let mut dave_ws = chat(&stack, &token(&dave, &room).await).await;
 
@@ -335,16 +318,9 @@ async fn the_history_cap_holds_whatever_the_cursor_says() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_viewer_cannot_bury_the_held_queue() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
-    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
-    let mia = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
+    let (stack, _admin, mia, room) = staffed_room(dir.path()).await;
     let carol = sign_in(stack.app_addr, "carol", "Carol", &[]).await;
     let dave = sign_in(stack.app_addr, "dave", "Dave", &[]).await;
-    let room = new_room(&admin, "stage").await;
-    admin
-        .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
-        .await;
-    hold_borderline(&admin, &room).await;
     let mut carol_ws = chat(&stack, &token(&carol, &room).await).await;
     let mut dave_ws = chat(&stack, &token(&dave, &room).await).await;
     let mut mia_ws = chat(&stack, &token(&mia, &room).await).await;

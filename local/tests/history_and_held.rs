@@ -8,7 +8,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{chat, contents, history, new_room, next_of, say, sign_in, start, token};
+use common::{
+    chat, contents, history, new_room, next_of, say, sign_in, staffed_room, start, token,
+};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -147,22 +149,8 @@ async fn late_joiners_read_history_as_delivered_and_deletions_take_it_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn held_messages_wait_for_one_decision() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = start(dir.path()).await;
-    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
-    let mia = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
+    let (stack, admin, mia, room) = staffed_room(dir.path()).await;
     let carol = sign_in(stack.app_addr, "carol", "Carol", &[]).await;
-    let room = new_room(&admin, "stage").await;
-    admin
-        .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
-        .await;
-    let r = admin
-        .call(
-            "PATCH",
-            &format!("/rooms/{room}"),
-            Some(json!({"policy": {"profanity": "moderate", "actions": {"borderline": "hold"}}})),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
 
     let mut mia_ws = chat(&stack, &token(&mia, &room).await).await;
     let mut carol_ws = chat(&stack, &token(&carol, &room).await).await;

@@ -204,3 +204,25 @@ pub fn contents(page: &Value) -> Vec<String> {
         .map(|m| m["content"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// A stack with a room "stage" made by Alice (an admin) and moderated by Mia, where borderline
+/// messages are held for the moderators: (stack, alice, mia, room id).
+pub async fn staffed_room(dir: &std::path::Path) -> (RunningStack, Client, Client, String) {
+    let stack = start(dir).await;
+    let admin = sign_in(stack.app_addr, "alice", "Alice", &["admin"]).await;
+    let mia = sign_in(stack.app_addr, "mia", "Mia", &[]).await;
+    let room = new_room(&admin, "stage").await;
+    let r = admin
+        .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = admin
+        .call(
+            "PATCH",
+            &format!("/rooms/{room}"),
+            Some(json!({"policy": {"profanity": "moderate", "actions": {"borderline": "hold"}}})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    (stack, admin, mia, room)
+}

@@ -474,6 +474,13 @@ mod tests {
             Some("EXCESSIVE_CAPS")
         );
         assert_eq!(denied(&p, "OK lol"), None, "short shouting is fine");
+        for cheer in ["GG", "LETS GO", "TROLL SPAM 1 lol", "GGGG WP EVERYONE"] {
+            assert_eq!(denied(&p, cheer), None, "{cheer}: a cheer, not shouting");
+        }
+        assert_eq!(
+            denied(&p, "STOP IGNORING ME YOU COWARD"),
+            Some("EXCESSIVE_CAPS")
+        );
         assert_eq!(
             denied(&p, "gooooooooooooooooal"),
             Some("REPEATED_CHARACTERS")

@@ -100,6 +100,9 @@ pub struct SpamPolicy {
     /// are shouting. `1.0` (or more) turns the rule off.
     pub max_caps_ratio: f32,
     pub caps_min_letters: usize,
+    /// …and at least this many words with a letter: short cheers ("GG", "LETS GO", "TROLL
+    /// SPAM 1 lol") are never shouting.
+    pub caps_min_words: usize,
     /// A character repeated more than this many times in a row is spam; 0 turns it off.
     pub max_repeated_chars: usize,
     /// The same message twice in a row from the same user, within this many seconds, is
@@ -115,6 +118,7 @@ impl Default for SpamPolicy {
         Self {
             max_caps_ratio: 0.7,
             caps_min_letters: 12,
+            caps_min_words: 4,
             max_repeated_chars: 12,
             duplicate_window_seconds: 30,
             max_phrase_repeats: 3,

@@ -43,6 +43,27 @@ pub fn aws_error(service: &'static str, code: &str) {
     metrics::counter!(AWS_ERRORS, "Service" => service, "Code" => code.to_owned()).increment(1);
 }
 
+/// Logs a call IAM refused (`AccessDeniedException`) in one line that names the action and
+/// the resource the function's policy does not allow: a grant missing from template.yaml.
+pub fn access_denied(service: &'static str, message: &str) {
+    let (action, resource) = refused_call(message).unwrap_or(("unknown", "unknown"));
+    tracing::error!(
+        service,
+        action,
+        resource,
+        message,
+        "refused by IAM: this function's policy does not allow {action} on {resource}"
+    );
+}
+
+/// The action and resource of AWS's refusal ("User: … is not authorized to perform: ACTION
+/// on resource: RESOURCE because …").
+pub fn refused_call(message: &str) -> Option<(&str, &str)> {
+    let (_, rest) = message.split_once("is not authorized to perform: ")?;
+    let (action, rest) = rest.split_once(" on resource: ")?;
+    Some((action, rest.split(' ').next()?))
+}
+
 /// The function's Embedded Metric Format collector, installed as the `metrics` recorder: pass it
 /// to `metrics_cloudwatch_embedded::lambda::handler::run`/`run_http`, which flush after every
 /// invocation. Namespace `CHAT_METRICS_NAMESPACE` (default `IvsChatToolkit`); dimension
@@ -59,4 +80,22 @@ pub fn emf() -> &'static metrics_cloudwatch_embedded::Collector {
         .with_lambda_request_id("RequestId")
         .init()
         .expect("main installs the metrics recorder once")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_the_action_and_the_resource() {
+        let message = "User: arn:aws:sts::123456789012:assumed-role/R/f is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/chat because no identity-based policy allows the dynamodb:PutItem action";
+        assert_eq!(
+            refused_call(message),
+            Some((
+                "dynamodb:PutItem",
+                "arn:aws:dynamodb:us-east-1:123456789012:table/chat"
+            ))
+        );
+        assert_eq!(refused_call("Throttled"), None);
+    }
 }

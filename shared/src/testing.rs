@@ -1,7 +1,9 @@
-//! Test support (feature `testing`): the IVS Chat emulator on a free port, a real
+//! Test support (feature `testing`): the IVS Chat emulator on a free port (optionally enforcing
+//! template.yaml's IAM policies), a real
 //! DynamoDB-compatible server on loopback — moto's server, installed by the test command into
 //! the workspace's `.venv` — with a fresh table in the single-table layout, API Gateway
-//! requests as the JWT authorizer passes them on, and the sample events of `events/`.
+//! requests as the JWT authorizer passes them on, and the sample events of `events/`. IAM in
+//! front of moto: [`DynamoProxy`].
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -14,6 +16,118 @@ use aws_sdk_dynamodb::types::{
 };
 
 use crate::store::DynamoStore;
+use ivschat_emulator::iam::{PolicyFile, Principal};
+
+mod dynamo_proxy;
+pub use dynamo_proxy::DynamoProxy;
+
+/// The region and account the emulator reports and the policies name.
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT_ID: &str = "123456789012";
+/// The key the test harness signs with ([`ivs_client`], [`DynamoProxy::client`]): where IAM
+/// is enforced, it is allowed everything, as the account's administrator is.
+pub const HARNESS: (&str, &str) = ("local", "local");
+
+/// The harness as a principal: allowed everything.
+pub fn harness_principal() -> Principal {
+    Principal {
+        access_key_id: HARNESS.0.to_owned(),
+        secret_access_key: Some(HARNESS.1.to_owned()),
+        arn: format!("arn:aws:iam::{ACCOUNT_ID}:user/{}", HARNESS.0),
+        policies: vec![serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+        })],
+    }
+}
+
+/// What the suites run under: template.yaml's policy for each function (for the table the
+/// suites create, `chat`), and the harness.
+pub fn iam_policy() -> PolicyFile {
+    let mut file = iam_policies::local_policy_file();
+    file.principals.push(harness_principal());
+    file
+}
+
+/// An IVS client that signs as `function`: where IAM is enforced, template.yaml's policy for
+/// that function decides what it may do.
+pub fn function_ivs_client(endpoint: &str, function: &str) -> aws_sdk_ivschat::Client {
+    crate::ivs::client_with_key(
+        endpoint,
+        REGION,
+        &iam_policies::access_key(function),
+        &iam_policies::secret_key(function),
+    )
+}
+
+/// The IVS Chat emulator, in memory, on a free loopback port, enforcing `policy`.
+pub async fn emulator_with_iam(policy: PolicyFile) -> ivschat_emulator::RunningEmulator {
+    ivschat_emulator::Emulator::start_with_iam(
+        ivschat_emulator::EmulatorConfig {
+            bind: "127.0.0.1:0".parse().expect("address"),
+            ..ivschat_emulator::EmulatorConfig::default()
+        },
+        Some(policy),
+    )
+    .await
+    .expect("the emulator starts")
+}
+
+/// Creates a table laid out as `template.yaml` declares it (`pk`/`sk`, TTL on `expiresAt`),
+/// through `client`; the store on it, through the same client.
+pub async fn create_table(client: aws_sdk_dynamodb::Client, name: &str) -> DynamoStore {
+    let key = |name: &str, kind| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+            .expect("key")
+    };
+    let attribute = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .expect("attribute")
+    };
+    client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .attribute_definitions(attribute("pk"))
+        .attribute_definitions(attribute("sk"))
+        .send()
+        .await
+        .expect("table created");
+    client
+        .update_time_to_live()
+        .table_name(name)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name("expiresAt")
+                .enabled(true)
+                .build()
+                .expect("ttl"),
+        )
+        .send()
+        .await
+        .expect("ttl enabled");
+    DynamoStore::new(client, name)
+}
+
+impl DynamoProxy {
+    /// Creates a table (as the harness) and returns the harness's store on it.
+    pub async fn table(&self, name: &str) -> DynamoStore {
+        create_table(self.client(), name).await
+    }
+
+    /// The store a function's code uses on `table`: its own key, its own policy.
+    pub fn function_store(&self, function: &str, table: &str) -> DynamoStore {
+        DynamoStore::new(self.function_client(function), table)
+    }
+}
 
 /// A moto server for the life of the value.
 pub struct MotoServer {
@@ -76,46 +190,12 @@ impl MotoServer {
 
     /// Creates a table laid out as `template.yaml` declares it (`pk`/`sk`, TTL on `expiresAt`).
     pub async fn table(&self, name: &str) -> DynamoStore {
-        let client = self.client();
-        let key = |name: &str, kind| {
-            KeySchemaElement::builder()
-                .attribute_name(name)
-                .key_type(kind)
-                .build()
-                .expect("key")
-        };
-        let attribute = |name: &str| {
-            AttributeDefinition::builder()
-                .attribute_name(name)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .expect("attribute")
-        };
-        client
-            .create_table()
-            .table_name(name)
-            .billing_mode(BillingMode::PayPerRequest)
-            .key_schema(key("pk", KeyType::Hash))
-            .key_schema(key("sk", KeyType::Range))
-            .attribute_definitions(attribute("pk"))
-            .attribute_definitions(attribute("sk"))
-            .send()
-            .await
-            .expect("table created");
-        client
-            .update_time_to_live()
-            .table_name(name)
-            .time_to_live_specification(
-                TimeToLiveSpecification::builder()
-                    .attribute_name("expiresAt")
-                    .enabled(true)
-                    .build()
-                    .expect("ttl"),
-            )
-            .send()
-            .await
-            .expect("ttl enabled");
-        DynamoStore::new(client, name)
+        create_table(self.client(), name).await
+    }
+
+    /// A proxy in front of this server that enforces `policy` (moto itself has no IAM).
+    pub async fn behind_iam(&self, policy: &PolicyFile) -> DynamoProxy {
+        DynamoProxy::start(&self.endpoint, policy).await
     }
 }
 

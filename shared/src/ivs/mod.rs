@@ -14,14 +14,29 @@ pub fn is_resource_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// A client for an IVS Chat endpoint of our own (the emulator), which accepts any signature:
-/// fixed credentials, no look-up of the environment's.
+/// A client for an IVS Chat endpoint of our own (the emulator): fixed credentials (`local`),
+/// no look-up of the environment's.
 pub fn client_for_endpoint(endpoint: &str, region: &str) -> aws_sdk_ivschat::Client {
+    client_with_key(endpoint, region, "local", "local")
+}
+
+/// A client for an IVS Chat endpoint of our own that signs with this access key: how
+/// chat-local and the tests call the emulator as one function, under that function's policy.
+pub fn client_with_key(
+    endpoint: &str,
+    region: &str,
+    access_key_id: &str,
+    secret_access_key: &str,
+) -> aws_sdk_ivschat::Client {
     let config = aws_sdk_ivschat::Config::builder()
         .behavior_version_latest()
         .region(aws_sdk_ivschat::config::Region::new(region.to_owned()))
         .credentials_provider(aws_sdk_ivschat::config::Credentials::new(
-            "local", "local", None, None, "local",
+            access_key_id,
+            secret_access_key,
+            None,
+            None,
+            "local",
         ))
         .endpoint_url(endpoint)
         .build();
@@ -53,6 +68,11 @@ pub fn ivs_error<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) ->
         "ConflictException" => (409, "CONFLICT"),
         "ServiceQuotaExceededException" => (409, "QUOTA_EXCEEDED"),
         "ThrottlingException" => (429, "THROTTLED"),
+        // Outside the function's IAM policy: the deployment's fault, named in the log.
+        "AccessDeniedException" => {
+            crate::telemetry::access_denied("IVSChat", &message);
+            (502, "IVS_ERROR")
+        }
         _ => {
             tracing::error!(?err, "IVS call failed");
             (502, "IVS_ERROR")

@@ -27,6 +27,9 @@ fn backend<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E>) -> Store
     let code = err.code().unwrap_or("Unknown").to_owned();
     let message = err.message().unwrap_or_default().to_owned();
     crate::telemetry::aws_error("DynamoDB", &code);
+    if code == "AccessDeniedException" {
+        crate::telemetry::access_denied("DynamoDB", &message);
+    }
     StoreError::Backend(format!("DynamoDB {code}: {message}"))
 }
 

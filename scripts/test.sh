@@ -43,14 +43,33 @@ step "Moderation corpus: the .tsv files are what scripts/corpus/generate.py make
 python3 scripts/corpus/generate.py --check
 
 step "Moderation engine against rustrict and the JS filters on the corpus (it must lead)"
+# alt-profanity-check (a scikit-learn classifier, tests/peers/alt_profanity_check.py) in a venv of
+# its own, pinned by tests/peers/requirements.txt.
+if [ ! -x .venv/peers/bin/python ]; then
+  python3 -m venv .venv/peers
+fi
+.venv/peers/bin/pip install --quiet --disable-pip-version-check -r tests/peers/requirements.txt
 cargo build --locked -p chat-moderation --example peer_verdicts
 target/debug/examples/peer_verdicts ours > target/peer-ours.jsonl
 target/debug/examples/peer_verdicts rustrict > target/peer-rustrict.jsonl
+.venv/peers/bin/python tests/peers/alt_profanity_check.py profanity > target/peer-alt-profanity-check.jsonl
 (
   cd tests/peers
   npm ci --no-audit --no-fund --loglevel=error
   node compare.mjs --engine "this engine=$OLDPWD/target/peer-ours.jsonl" \
-    --engine "rustrict 0.7=$OLDPWD/target/peer-rustrict.jsonl" --lead "this engine"
+    --engine "rustrict 0.7=$OLDPWD/target/peer-rustrict.jsonl" \
+    --engine "alt-profanity-check 1.9.1=$OLDPWD/target/peer-alt-profanity-check.jsonl" --lead "this engine"
+)
+
+step "The same filters on the hostility corpus (figures only: no gate yet)"
+target/debug/examples/peer_verdicts ours hostility > target/peer-ours-hostility.jsonl
+target/debug/examples/peer_verdicts rustrict hostility > target/peer-rustrict-hostility.jsonl
+.venv/peers/bin/python tests/peers/alt_profanity_check.py hostility > target/peer-alt-profanity-check-hostility.jsonl
+(
+  cd tests/peers
+  node compare.mjs --hostility --engine "this engine=$OLDPWD/target/peer-ours-hostility.jsonl" \
+    --engine "rustrict 0.7=$OLDPWD/target/peer-rustrict-hostility.jsonl" \
+    --engine "alt-profanity-check 1.9.1=$OLDPWD/target/peer-alt-profanity-check-hostility.jsonl" --categories
 )
 
 step "Python clients (boto3, AWS CLI) against the emulator"

@@ -77,6 +77,58 @@ struct Rule {
 struct Rules {
     rules: Vec<Rule>,
     guards: HashMap<(Language, &'static str), Vec<Phrase>>,
+    /// The rules a word can start a match of (an ordered rule's first element, any element of
+    /// a window), so each word of a message tries only those: a few, not hundreds.
+    by_first_word: HashMap<Vec<u8>, Vec<usize>>,
+    /// Likewise for first words written as prefixes (`kill*`).
+    by_first_prefix: Vec<(Vec<u8>, usize)>,
+}
+
+impl Rules {
+    fn index(rules: Vec<Rule>, guards: HashMap<(Language, &'static str), Vec<Phrase>>) -> Self {
+        let mut by_first_word: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        let mut by_first_prefix = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            let starters = match rule.window {
+                Some(_) => &rule.elements[..],
+                None => &rule.elements[..1],
+            };
+            for alternative in starters.iter().flat_map(|e| &e.alternatives) {
+                match alternative.first() {
+                    Some(Pattern::Exact(word)) => {
+                        let rules = by_first_word.entry(word.clone()).or_default();
+                        if rules.last() != Some(&index) {
+                            rules.push(index);
+                        }
+                    }
+                    Some(Pattern::Prefix(prefix)) => by_first_prefix.push((prefix.clone(), index)),
+                    None => {}
+                }
+            }
+        }
+        Self {
+            rules,
+            guards,
+            by_first_word,
+            by_first_prefix,
+        }
+    }
+
+    /// The rules a match may start with `word`, each once, in rule order.
+    fn starting_with(&self, word: &[u8], out: &mut Vec<usize>) {
+        out.clear();
+        if let Some(rules) = self.by_first_word.get(word) {
+            out.extend_from_slice(rules);
+        }
+        out.extend(
+            self.by_first_prefix
+                .iter()
+                .filter(|(prefix, _)| word.starts_with(prefix))
+                .map(|(_, index)| *index),
+        );
+        out.sort_unstable();
+        out.dedup();
+    }
 }
 
 /// Extra words allowed at every written gap: people pad what they say ("I know *exactly*
@@ -105,7 +157,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             guards.insert((*language, guard), phrases);
         }
     }
-    Rules { rules, guards }
+    Rules::index(rules, guards)
 });
 
 /// Parses the rules, so the first message costs what the others do.
@@ -371,27 +423,31 @@ pub fn find(skeleton: &Skeleton, original: &str, selection: &Selection) -> Vec<(
     let words = words(skeleton, original);
     let rules = &*RULES;
     let mut spans = Vec::new();
-    for rule in rules.rules.iter().filter(|r| {
-        r.kind == selection.kind
-            && r.level <= selection.level
-            && selection.languages.contains(&r.language)
-    }) {
-        for at in 0..words.len() {
+    let mut candidates = Vec::new();
+    for at in 0..words.len() {
+        rules.starting_with(&words[at].text, &mut candidates);
+        for rule in candidates.iter().map(|&i| &rules.rules[i]).filter(|r| {
+            r.kind == selection.kind
+                && r.level <= selection.level
+                && selection.languages.contains(&r.language)
+        }) {
             let matched = match rule.window {
                 Some(size) => window_at(&rule.elements, &words, at, size),
                 None => elements_at(&rule.elements, &words, at, true),
             };
-            if let Some(end) = matched {
-                let guarded = rule.guards.iter().any(|guard| {
-                    rules
-                        .guards
-                        .get(&(rule.language, *guard))
-                        .is_some_and(|class| negated(class, &words, at, end))
-                });
-                if guarded {
-                    continue;
-                }
+            let Some(end) = matched else {
+                continue;
+            };
+            let guarded = rule.guards.iter().any(|guard| {
+                rules
+                    .guards
+                    .get(&(rule.language, *guard))
+                    .is_some_and(|class| negated(class, &words, at, end))
+            });
+            if !guarded {
                 spans.push((words[at].start, words[end - 1].end));
+                // One match a word is enough to catch and mask it.
+                break;
             }
         }
     }

@@ -8,15 +8,22 @@
 //! - the message-review function on a Lambda Invoke endpoint ([`invoke`]), the review handler
 //!   of every room the API creates;
 //! - the embedded store under `<data-dir>/store`, and the chat page at `/` ([`page`]).
+//!
+//! IAM is enforced as on AWS: the emulator holds template.yaml's policy for each function
+//! ([`iam_policy`]), and each function calls it with its own key, so a function can do here
+//! only what its role could do deployed. The developer's key ([`DEVELOPER_KEY`]) may do
+//! anything, as the account's administrator.
 
 pub mod api;
 pub mod auth;
 pub mod body;
 pub mod config;
 pub mod invoke;
+pub mod oidc;
 pub mod origin;
 pub mod page;
 pub mod routes;
+pub mod site_config;
 
 /// The process's metrics recorder: every function's counters and timings, rendered at
 /// `GET /metrics`. Installed once (several stacks in one test process share it).
@@ -44,10 +51,50 @@ pub use config::LocalConfig;
 /// The name the review function goes by, in its ARN and on the Invoke endpoint.
 pub const REVIEW_FUNCTION: &str = "message-review";
 
+/// The access key and secret the AWS CLI and SDKs use on chat-local's emulator: allowed
+/// everything, as the account's administrator is.
+pub const DEVELOPER_KEY: (&str, &str) = ("local", "local");
+
+/// What chat-local's emulator enforces: template.yaml's policy for each function, in this
+/// region and account, and the developer allowed everything.
+pub fn iam_policy(
+    region: &str,
+    account_id: &str,
+) -> Result<ivschat_emulator::iam::PolicyFile, iam_policies::TemplateError> {
+    let deployment = iam_policies::Deployment {
+        region: region.to_owned(),
+        account_id: account_id.to_owned(),
+        ..iam_policies::Deployment::local()
+    };
+    let mut file = iam_policies::policy_file(iam_policies::TEMPLATE, &deployment)?;
+    file.principals.push(ivschat_emulator::iam::Principal {
+        access_key_id: DEVELOPER_KEY.0.to_owned(),
+        secret_access_key: Some(DEVELOPER_KEY.1.to_owned()),
+        arn: format!("arn:aws:iam::{account_id}:user/{}", DEVELOPER_KEY.0),
+        policies: vec![serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+        })],
+    });
+    Ok(file)
+}
+
+/// An IVS client for the emulator that signs as `function` (its key in [`iam_policy`]).
+fn function_client(endpoint: &str, region: &str, function: &str) -> aws_sdk_ivschat::Client {
+    chat_core::ivs::client_with_key(
+        endpoint,
+        region,
+        &iam_policies::access_key(function),
+        &iam_policies::secret_key(function),
+    )
+}
+
 /// Everything the HTTP side serves with, built once at start-up (as each Lambda builds its
 /// clients once per cold start).
 pub struct App {
     pub auth: auth::DevAuth,
+    /// The OIDC issuer whose RS256 tokens are accepted too (`--oidc-issuer`), if any.
+    pub oidc: Option<oidc::OidcVerifier>,
     pub token_issuer: token_issuer::TokenIssuer<EmbeddedStore>,
     pub provisioner: room_provisioner::Provisioner<EmbeddedStore>,
     pub moderator: moderator::Moderator<EmbeddedStore>,
@@ -76,6 +123,9 @@ pub enum StartError {
     },
     #[error("the IVS Chat emulator did not start: {0}")]
     Emulator(#[from] ivschat_emulator::StartError),
+    /// template.yaml's policies could not be made into the emulator's.
+    #[error("IAM from template.yaml: {0}")]
+    Iam(#[from] iam_policies::TemplateError),
     /// The store's file (its message names it and what to do).
     #[error("{message}")]
     Store { message: String, locked: bool },
@@ -164,39 +214,48 @@ impl RunningStack {
         };
         let region = emulator_config.region.clone();
         let account_id = emulator_config.account_id.clone();
-        let emulator = Emulator::start(emulator_config).await?;
+        let policy = iam_policy(&region, &account_id)?;
+        let emulator = Emulator::start_with_iam(emulator_config, Some(policy)).await?;
         let review_handler_arn =
             format!("arn:aws:lambda:{region}:{account_id}:function:{REVIEW_FUNCTION}");
 
-        let ivs = chat_core::ivs::client_for_endpoint(&http_url(emulator.addr), &region);
+        // One client per function, each with its own key: its own policy applies.
+        let ivs_url = http_url(emulator.addr);
+        let ivs = |function: &str| function_client(&ivs_url, &region, function);
         // As the review function's `main` does: every table built before the first message.
         chat_moderation::warm_up();
         prometheus();
         let default_policy = config.default_policy.clone().unwrap_or_default();
+        let oidc = oidc::OidcVerifier::from_args(&config.oidc);
         let app = Arc::new(App {
             auth,
+            oidc,
             token_issuer: token_issuer::TokenIssuer {
-                ivs: ivs.clone(),
+                ivs: ivs("token-issuer"),
                 store: store.clone(),
             },
             provisioner: room_provisioner::Provisioner {
-                ivs: ivs.clone(),
+                ivs: ivs("room-provisioner"),
                 store: store.clone(),
                 review_handler_arn: Some(review_handler_arn.clone()),
-                region,
+                region: region.clone(),
             },
             moderator: moderator::Moderator {
-                ivs: ivs.clone(),
+                ivs: ivs("moderator"),
                 store: store.clone(),
             },
             reviewer: message_review::Reviewer::new(store.clone(), default_policy.clone())
-                .with_events(ivs),
+                .with_events(ivs(REVIEW_FUNCTION)),
             default_policy,
             account_id,
             emulator_addr: emulator.addr,
             body_idle_timeout: config.timeouts.body_idle,
         });
 
+        if app.oidc.is_some() {
+            let app = app.clone();
+            tokio::spawn(async move { app.oidc.as_ref().expect("checked").prefetch().await });
+        }
         let page = origin::PageOrigin::new(app_addr, &config.cors_allow_origin);
         let router = api::router(
             app,

@@ -57,14 +57,18 @@ fn print_banner(stack: &RunningStack) {
   App HTTP API     {app}   (routes as in template.yaml; send Authorization: Bearer <JWT>)
   IVS Chat         {ivs}   (control plane; Messaging WebSocket at {ws})
   Review handler   {arn}
+  IAM              enforced: each function calls IVS under its policy in template.yaml
   Metrics          {app}/metrics   (what the functions count, as CloudWatch will show it)
   Data             {data}   (delete it to start over)
 
 Sign in on the chat page (tick \"admin\" to create rooms), or get a JWT for the API:
   curl -s -X POST {app}/dev/login -d '{{\"userId\":\"alice\",\"displayName\":\"Alice\",\"groups\":[\"admin\"]}}'
 AWS CLI and SDKs reach the emulator with AWS_ENDPOINT_URL_IVSCHAT={ivs}
+  and the key {key} / secret {secret} (allowed everything; other keys are refused)
 Ctrl-C stops.",
         arn = stack.review_handler_arn,
         data = stack.data_dir.display(),
+        key = chat_local::DEVELOPER_KEY.0,
+        secret = chat_local::DEVELOPER_KEY.1,
     );
 }

@@ -96,6 +96,8 @@ pub fn router(
         ));
     Router::new()
         .merge(crate::page::routes())
+        // The page's back-end settings, public as a deployed stack's config.json is.
+        .route("/config.json", get(crate::site_config::config_json))
         .fallback(api)
         .layer(cors)
         .merge(dev)
@@ -266,7 +268,9 @@ async fn dispatch(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let claims = match app.auth.verify(authorization) {
+    let claims = match crate::auth::verify_request(&app.auth, app.oidc.as_ref(), authorization)
+        .await
+    {
         Ok(claims) => claims,
         Err(why) => {
             let mut response = gateway_message(StatusCode::UNAUTHORIZED, "Unauthorized");

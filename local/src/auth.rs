@@ -81,6 +81,61 @@ pub enum Unauthorized {
     WrongIssuerOrAudience,
     #[error("the token is not a valid JWT")]
     Malformed,
+    #[error(
+        "the token's algorithm is not accepted (RS256 from the OIDC issuer, HS256 from dev sign-in)"
+    )]
+    Algorithm,
+    #[error("the token's signing key (kid) is not one of the issuer's keys")]
+    UnknownKey,
+}
+
+/// The token of an `Authorization` header (`Bearer` prefix optional, as API Gateway accepts
+/// it).
+pub(crate) fn bearer(authorization: Option<&str>) -> Result<&str, Unauthorized> {
+    let value = authorization
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or(Unauthorized::Missing)?;
+    Ok(match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        _ => value,
+    })
+}
+
+/// `iat`, which jsonwebtoken does not check: a token issued in the future is refused.
+pub(crate) fn check_iat(claims: &Map<String, Value>) -> Result<(), Unauthorized> {
+    match claims.get("iat") {
+        None => Ok(()),
+        Some(iat) => {
+            let iat = iat.as_f64().ok_or(Unauthorized::Malformed)?;
+            let now = jsonwebtoken::get_current_timestamp();
+            if iat > (now + LEEWAY_SECS) as f64 {
+                return Err(Unauthorized::NotYetValid);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The claims of a request's `Authorization` header, as the HTTP API's JWT authorizer would
+/// give them: an HS256 token is a dev sign-in's, an RS256 token the OIDC issuer's (when
+/// chat-local has one); each verifier takes its own algorithm only, so neither key can be
+/// used as the other (HS256 signed with the issuer's public key fails), and `none` fails both.
+pub async fn verify_request(
+    dev: &DevAuth,
+    oidc: Option<&crate::oidc::OidcVerifier>,
+    authorization: Option<&str>,
+) -> Result<Map<String, Value>, Unauthorized> {
+    let token = bearer(authorization)?;
+    let head = jsonwebtoken::decode_header(token).map_err(|_| Unauthorized::Malformed)?;
+    match head.alg {
+        Algorithm::HS256 => dev.verify(Some(token)),
+        Algorithm::RS256 => match oidc {
+            Some(oidc) => oidc.verify(token).await,
+            None => Err(Unauthorized::WrongIssuerOrAudience),
+        },
+        _ => Err(Unauthorized::Algorithm),
+    }
 }
 
 fn user_id_ok(id: &str) -> bool {
@@ -184,14 +239,7 @@ impl DevAuth {
     /// The claims of a request's `Authorization` header (`Bearer` prefix optional, as API
     /// Gateway accepts it).
     pub fn verify(&self, authorization: Option<&str>) -> Result<Map<String, Value>, Unauthorized> {
-        let value = authorization
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .ok_or(Unauthorized::Missing)?;
-        let token = match value.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-            _ => value,
-        };
+        let token = bearer(authorization)?;
         use jsonwebtoken::errors::ErrorKind;
         let claims =
             jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &self.validation)
@@ -205,17 +253,7 @@ impl DevAuth {
                     }
                     _ => Unauthorized::Malformed,
                 })?;
-        // `iat`, which jsonwebtoken does not check: a token issued in the future is refused.
-        match claims.get("iat") {
-            None => {}
-            Some(iat) => {
-                let iat = iat.as_f64().ok_or(Unauthorized::Malformed)?;
-                let now = jsonwebtoken::get_current_timestamp();
-                if iat > (now + LEEWAY_SECS) as f64 {
-                    return Err(Unauthorized::NotYetValid);
-                }
-            }
-        }
+        check_iat(&claims)?;
         Ok(claims)
     }
 }

@@ -33,6 +33,9 @@ pub struct LocalConfig {
     /// JSON moderation policy for rooms that have none of their own.
     #[arg(long, env = "CHAT_DEFAULT_POLICY", value_parser = ModerationPolicy::from_json)]
     pub default_policy: Option<ModerationPolicy>,
+    /// An OIDC issuer whose tokens the API accepts besides dev sign-in's (`crate::oidc`).
+    #[command(flatten)]
+    pub oidc: crate::oidc::OidcArgs,
     /// The emulator's other settings (review timeout, session length, quotas...): `main` reads
     /// them from its `IVSCHAT_EMULATOR_*` variables; its address, data directory and Lambda
     /// endpoint are chat-local's.
@@ -80,6 +83,7 @@ impl LocalConfig {
             data_dir: data_dir.into(),
             cors_allow_origin: "*".into(),
             default_policy: None,
+            oidc: crate::oidc::OidcArgs::default(),
             emulator: EmulatorConfig::default(),
             timeouts: Timeouts::default(),
         }

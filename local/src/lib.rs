@@ -19,9 +19,11 @@ pub mod auth;
 pub mod body;
 pub mod config;
 pub mod invoke;
+pub mod oidc;
 pub mod origin;
 pub mod page;
 pub mod routes;
+pub mod site_config;
 
 /// The process's metrics recorder: every function's counters and timings, rendered at
 /// `GET /metrics`. Installed once (several stacks in one test process share it).
@@ -91,6 +93,8 @@ fn function_client(endpoint: &str, region: &str, function: &str) -> aws_sdk_ivsc
 /// clients once per cold start).
 pub struct App {
     pub auth: auth::DevAuth,
+    /// The OIDC issuer whose RS256 tokens are accepted too (`--oidc-issuer`), if any.
+    pub oidc: Option<oidc::OidcVerifier>,
     pub token_issuer: token_issuer::TokenIssuer<EmbeddedStore>,
     pub provisioner: room_provisioner::Provisioner<EmbeddedStore>,
     pub moderator: moderator::Moderator<EmbeddedStore>,
@@ -222,8 +226,10 @@ impl RunningStack {
         chat_moderation::warm_up();
         prometheus();
         let default_policy = config.default_policy.clone().unwrap_or_default();
+        let oidc = oidc::OidcVerifier::from_args(&config.oidc);
         let app = Arc::new(App {
             auth,
+            oidc,
             token_issuer: token_issuer::TokenIssuer {
                 ivs: ivs("token-issuer"),
                 store: store.clone(),
@@ -246,6 +252,10 @@ impl RunningStack {
             body_idle_timeout: config.timeouts.body_idle,
         });
 
+        if app.oidc.is_some() {
+            let app = app.clone();
+            tokio::spawn(async move { app.oidc.as_ref().expect("checked").prefetch().await });
+        }
         let page = origin::PageOrigin::new(app_addr, &config.cors_allow_origin);
         let router = api::router(
             app,

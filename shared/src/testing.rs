@@ -49,6 +49,14 @@ pub fn iam_policy() -> PolicyFile {
     file
 }
 
+/// A function's access key and secret (as template.yaml's policy file names them).
+pub fn function_key(function: &str) -> (String, String) {
+    (
+        iam_policies::access_key(function),
+        iam_policies::secret_key(function),
+    )
+}
+
 /// An IVS client that signs as `function`: where IAM is enforced, template.yaml's policy for
 /// that function decides what it may do.
 pub fn function_ivs_client(endpoint: &str, function: &str) -> aws_sdk_ivschat::Client {

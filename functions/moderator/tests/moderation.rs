@@ -1,12 +1,13 @@
 //! The backend end to end, as a team runs it: room-provisioner, token-issuer and moderator
-//! handlers against the IVS Chat emulator (real SDK, real WebSockets) and DynamoDB (moto).
+//! handlers against the IVS Chat emulator (real SDK, real WebSockets) and DynamoDB (moto),
+//! both enforcing template.yaml's IAM policies: each function calls with its own key.
 
 use std::time::Duration;
 
 use chat_core::store::{ChatStore, DynamoStore};
 use chat_core::testing::{
-    ApiCaller, ChatSocket, Claims, MotoServer, api_request, chat_connect, emulator, ivs_client,
-    status_and_json,
+    ApiCaller, ChatSocket, Claims, DynamoProxy, MotoServer, api_request, chat_connect,
+    emulator_with_iam, function_ivs_client, iam_policy, ivs_client, status_and_json,
 };
 use futures_util::StreamExt;
 use ivschat_emulator::RunningEmulator;
@@ -24,7 +25,9 @@ const VIEWER: &[(&str, &str)] = &[("sub", "viewer-1"), ("name", "Vee")];
 
 struct Backend {
     emu: RunningEmulator,
-    _moto: MotoServer,
+    _moto: (MotoServer, DynamoProxy),
+    /// The harness's store: what a test sets up outside the functions' policies.
+    setup: ChatStore<DynamoStore>,
     provisioner: Provisioner<DynamoStore>,
     issuer: TokenIssuer<DynamoStore>,
     moderator: Moderator<DynamoStore>,
@@ -55,24 +58,34 @@ impl ApiCaller for Backend {
 
 impl Backend {
     async fn start() -> Self {
-        let emu = emulator().await;
+        // Boxed: the test futures are deep already, and debug builds keep them on the stack.
+        let emu = Box::pin(emulator_with_iam(iam_policy())).await;
         let moto = MotoServer::start();
-        let store = ChatStore::new(moto.table("chat").await);
-        let ivs = ivs_client(&emu.endpoint());
+        let dynamo = Box::pin(moto.behind_iam(&iam_policy())).await;
+        let setup = ChatStore::new(Box::pin(dynamo.table("chat")).await);
+        let function = |name: &str| {
+            (
+                function_ivs_client(&emu.endpoint(), name),
+                ChatStore::new(dynamo.function_store(name, "chat")),
+            )
+        };
+        let (ivs, store) = function("room-provisioner");
+        let provisioner = Provisioner {
+            ivs,
+            store,
+            review_handler_arn: None,
+            region: "us-east-1".into(),
+        };
+        let (ivs, store) = function("token-issuer");
+        let issuer = TokenIssuer { ivs, store };
+        let (ivs, store) = function("moderator");
         Self {
-            provisioner: Provisioner {
-                ivs: ivs.clone(),
-                store: store.clone(),
-                review_handler_arn: None,
-                region: "us-east-1".into(),
-            },
-            issuer: TokenIssuer {
-                ivs: ivs.clone(),
-                store: store.clone(),
-            },
+            provisioner,
+            issuer,
             moderator: Moderator { ivs, store },
+            setup,
             emu,
-            _moto: moto,
+            _moto: (moto, dynamo),
         }
     }
 
@@ -91,9 +104,9 @@ impl Backend {
         let id = room["id"].as_str().unwrap().to_owned();
         if owner != Some(ADMIN) {
             // Hand the room over to its owner, as an admin provisioning for a streamer would.
-            let mut record = self.provisioner.store.room(&id).await.unwrap().unwrap();
+            let mut record = self.setup.room(&id).await.unwrap().unwrap();
             record.owner = owner.unwrap()[0].1.to_owned();
-            self.provisioner.store.update_room(&record).await.unwrap();
+            self.setup.update_room(&record).await.unwrap();
         }
         // mod-1 has signed in before (the token issuer keeps a profile of everyone it serves).
         let profile = chat_core::domain::records::Profile {
@@ -102,7 +115,7 @@ impl Backend {
             admin: false,
             seen_at: chat_core::time::now_millis(),
         };
-        self.provisioner.store.put_profile(&profile).await.unwrap();
+        self.setup.put_profile(&profile).await.unwrap();
         self.expect(
             200,
             "PUT /rooms/{roomId}/moderators/{userId}",

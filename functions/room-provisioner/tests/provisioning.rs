@@ -1,8 +1,11 @@
-//! room-provisioner end to end against the IVS Chat emulator and DynamoDB (moto).
+//! room-provisioner end to end against the IVS Chat emulator and DynamoDB (moto), both
+//! enforcing template.yaml's IAM policy for room-provisioner (its calls go with its own key;
+//! the tests look with the harness's).
 
 use chat_core::store::{ChatStore, DynamoStore};
 use chat_core::testing::{
-    ApiCaller, MotoServer, api_request, emulator, ivs_client, status_and_json,
+    ApiCaller, DynamoProxy, MotoServer, api_request, emulator_with_iam, function_ivs_client,
+    iam_policy, ivs_client, status_and_json,
 };
 use ivschat_emulator::RunningEmulator;
 use lambda_http::{Body, Request, Response};
@@ -15,26 +18,28 @@ const REVIEW: &str = "arn:aws:lambda:us-east-1:123456789012:function:message-rev
 
 struct World {
     _emu: RunningEmulator,
-    _moto: MotoServer,
+    _moto: (MotoServer, DynamoProxy),
     p: Provisioner<DynamoStore>,
+    /// The harness's IVS client, for looking at what the function did.
     ivs: aws_sdk_ivschat::Client,
 }
 
 async fn world() -> World {
-    let emu = emulator().await;
+    let emu = emulator_with_iam(iam_policy()).await;
     let moto = MotoServer::start();
-    let ivs = ivs_client(&emu.endpoint());
+    let dynamo = moto.behind_iam(&iam_policy()).await;
+    dynamo.table("chat").await;
     let p = Provisioner {
-        ivs: ivs.clone(),
-        store: ChatStore::new(moto.table("chat").await),
+        ivs: function_ivs_client(&emu.endpoint(), "room-provisioner"),
+        store: ChatStore::new(dynamo.function_store("room-provisioner", "chat")),
         review_handler_arn: Some(REVIEW.into()),
         region: "us-east-1".into(),
     };
     World {
+        ivs: ivs_client(&emu.endpoint()),
         _emu: emu,
-        _moto: moto,
+        _moto: (moto, dynamo),
         p,
-        ivs,
     }
 }
 
@@ -329,7 +334,7 @@ async fn a_room_that_cannot_be_recorded_is_not_left_in_ivs() {
     // A store whose table does not exist: every write fails.
     let moto = MotoServer::start();
     let broken = Provisioner {
-        ivs: w.ivs.clone(),
+        ivs: w.p.ivs.clone(),
         store: ChatStore::new(DynamoStore::new(moto.client(), "no-such-table")),
         review_handler_arn: None,
         region: "us-east-1".into(),

@@ -5,7 +5,7 @@
 use chat_core::domain::records::{Ban, RoomRecord};
 use chat_core::domain::role::Role;
 use chat_core::store::{ChatStore, EmbeddedStore};
-use chat_core::testing::{emulator, ivs_client, run_function};
+use chat_core::testing::{emulator_with_iam, function_key, iam_policy, ivs_client, run_function};
 use serde_json::{Value, json};
 
 fn token_request(room_id: &str, user: &str) -> Value {
@@ -34,7 +34,7 @@ fn documents_with<'a>(stdout: &'a [Value], metric: &str) -> Vec<&'a Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_issued_and_refused_are_counted_and_each_request_logged() {
-    let emu = emulator().await;
+    let emu = emulator_with_iam(iam_policy()).await;
     let ivs = ivs_client(&emu.endpoint());
     let room = ivs.create_room().send().await.unwrap();
     let room_id = room.id().unwrap().to_owned();
@@ -62,6 +62,7 @@ async fn tokens_issued_and_refused_are_counted_and_each_request_logged() {
         store.put_ban(&room_id, &ban).await.unwrap();
     } // closed before the function opens it
     let data_dir = dir.path().to_string_lossy().into_owned();
+    let (key, secret) = function_key("token-issuer");
     let run = run_function(
         std::path::Path::new(env!("CARGO_BIN_EXE_token-issuer")),
         vec![
@@ -71,6 +72,9 @@ async fn tokens_issued_and_refused_are_counted_and_each_request_logged() {
         &[
             ("CHAT_DATA_DIR", &data_dir),
             ("AWS_ENDPOINT_URL_IVSCHAT", &emu.endpoint()),
+            // The function's own key: template.yaml's policy for it applies.
+            ("AWS_ACCESS_KEY_ID", &key),
+            ("AWS_SECRET_ACCESS_KEY", &secret),
             ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
             ("RUST_LOG", "info"),
         ],

@@ -1,9 +1,14 @@
 //! token-issuer end to end: the handler against the IVS Chat emulator (over the real SDK) and
 //! DynamoDB (moto on loopback): role → capabilities, escalation attempts, bans and timeouts.
+//! Both enforce template.yaml's IAM policy for token-issuer: its calls go with its own key,
+//! the tests set up what it reads with the harness's.
 
 use chat_core::domain::records::{Ban, Moderator, RoomRecord};
 use chat_core::store::{ChatStore, DynamoStore};
-use chat_core::testing::{MotoServer, api_request, emulator, ivs_client, status_and_json};
+use chat_core::testing::{
+    DynamoProxy, MotoServer, api_request, emulator_with_iam, function_ivs_client, iam_policy,
+    ivs_client, status_and_json,
+};
 use ivschat_emulator::RunningEmulator;
 use serde_json::json;
 use token_issuer::{TokenIssuer, handle};
@@ -14,19 +19,28 @@ type Claims<'a> = &'a [(&'a str, &'a str)];
 
 struct World {
     emu: RunningEmulator,
-    _moto: MotoServer,
+    _moto: (MotoServer, DynamoProxy),
     issuer: TokenIssuer<DynamoStore>,
+    /// The harness's store: what the test sets up, outside the function's policy.
+    setup: ChatStore<DynamoStore>,
     room_id: String,
 }
 
 async fn world() -> World {
-    let emu = emulator().await;
+    let emu = emulator_with_iam(iam_policy()).await;
     let moto = MotoServer::start();
-    let store = ChatStore::new(moto.table("chat").await);
-    let ivs = ivs_client(&emu.endpoint());
-    let room = ivs.create_room().name("lobby").send().await.unwrap();
+    let dynamo = moto.behind_iam(&iam_policy()).await;
+    let setup = ChatStore::new(dynamo.table("chat").await);
+    let store = ChatStore::new(dynamo.function_store("token-issuer", "chat"));
+    let room = ivs_client(&emu.endpoint())
+        .create_room()
+        .name("lobby")
+        .send()
+        .await
+        .unwrap();
     let room_id = room.id().unwrap().to_owned();
-    store
+    let ivs = function_ivs_client(&emu.endpoint(), "token-issuer");
+    setup
         .create_room(&RoomRecord::new(
             &room_id,
             room.arn().unwrap(),
@@ -35,7 +49,7 @@ async fn world() -> World {
         ))
         .await
         .unwrap();
-    store
+    setup
         .add_moderator(
             &room_id,
             &Moderator {
@@ -48,8 +62,9 @@ async fn world() -> World {
         .unwrap();
     World {
         emu,
-        _moto: moto,
+        _moto: (moto, dynamo),
         issuer: TokenIssuer { ivs, store },
+        setup,
         room_id,
     }
 }
@@ -219,18 +234,15 @@ async fn banned_and_timed_out_users_get_no_token() {
         by_role: chat_core::domain::role::Role::Owner,
         at: now,
     };
-    w.issuer
-        .store
+    w.setup
         .put_ban(&w.room_id, &ban("banned-1", None))
         .await
         .unwrap();
-    w.issuer
-        .store
+    w.setup
         .put_ban(&w.room_id, &ban("timed-1", Some(now + 60_000)))
         .await
         .unwrap();
-    w.issuer
-        .store
+    w.setup
         .put_ban(&w.room_id, &ban("served-1", Some(now - 1000)))
         .await
         .unwrap();

@@ -1,8 +1,11 @@
-// The App HTTP API: one fetch helper that signs requests with the session's token and turns
-// error answers into ApiError, and the shape of a message as the API gives it.
+// The App HTTP API: one fetch helper that signs requests with the session's token (fresh:
+// refreshed first when it is about to end) and turns error answers into ApiError, and the shape
+// of a message as the API gives it. The API is where config.json says (chat-local: this origin;
+// a deployed stack: its API Gateway URL).
 
 import { state } from './state.js';
 import { up } from './hooks.js'; // signOut, in session.js, which sits above
+import { canRefresh, freshToken, refresh } from './identity.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -15,21 +18,30 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, { retried = false } = {}) {
   const headers = {};
-  if (state.session) headers.Authorization = `Bearer ${state.session.token}`;
+  if (state.session) headers.Authorization = `Bearer ${await freshToken()}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(path, {
+  const base = state.config ? state.config.apiBase : '';
+  const response = await fetch(`${base}${path}`, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
+    // The token is the only credential: no cookies go to the API.
+    credentials: 'omit',
   });
   let data = null;
   if (response.status !== 204) {
     try { data = await response.json(); } catch { data = null; }
   }
   if (response.status === 401 && state.session) {
-    up.signOut('Your sign-in has expired: sign in again.');
+    // Refused although fresh by this browser's clock (its clock runs late, or the key rotated):
+    // one refresh and one more try, then the sign-in is over.
+    if (!retried && canRefresh()) {
+      const refreshed = await refresh().then(() => true, () => false);
+      if (refreshed) return api(method, path, body, { retried: true });
+    }
+    if (state.session) up.signOut('Your sign-in has expired: sign in again.');
   }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;

@@ -114,7 +114,7 @@ export async function join(roomId, { focus } = {}) {
   $('room-title').textContent = state.room.name;
   $('room-link').href = roomUrl(state.room.id);
   $('message-label').textContent = `Message to ${state.room.name}`;
-  document.title = `${state.room.name} · IVS Chat · local`;
+  document.title = `${state.room.name} · IVS Chat`;
   renderModeration();
   state.focusOnConnect = Boolean(focus);
   await connect();
@@ -244,7 +244,7 @@ async function connect({ removedBy } = {}) {
 
 function openSocket(room, issued, generation) {
   // The token travels as the WebSocket subprotocol, exactly as with IVS Chat.
-  const socket = new WebSocket(state.config.messagingEndpoint, issued.token);
+  const socket = new WebSocket(state.config.messaging.endpoint, issued.token);
   state.socket = socket;
   socket.addEventListener('open', () => {
     if (state.socket !== socket) return;

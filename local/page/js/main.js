@@ -1,6 +1,6 @@
 // The chat page's start (native ES modules, no framework, no build step): fills in the calls
 // that go up the layers (hooks.js), wires the page's controls to the modules that act on them,
-// and resumes a saved sign-in or asks for a name.
+// reads the back end's config.json, and resumes this tab's sign-in or asks for one.
 
 import { RETRY_MAX_MS, state } from './state.js';
 import { $, show } from './dom.js';
@@ -13,7 +13,9 @@ import { moveInList, nearBottom, renderPaused, scrollDown, setActiveName } from 
 import { renderComposer, send } from './composer.js';
 import { applyRoom, join, reconnect, refreshRoom, stopRetrying } from './connection.js';
 import { createRoom } from './rooms.js';
-import { enterLobby, signIn, signOut } from './session.js';
+import { DEV_SESSION, enterLobby, showSignIn, signIn, signOut } from './session.js';
+import { kind, loadConfig, resumeCognito } from './identity.js';
+import { wireSignIn } from './signin.js';
 
 // Calls that go up the module layers (see hooks.js).
 Object.assign(up, { signOut, peopleChanged: renderPeople, refreshRoom, applyRoom, reconnect });
@@ -69,6 +71,7 @@ window.addEventListener('online', () => {
 // The countdowns (slow mode, a time-out) in the message box.
 setInterval(() => { if (state.room) renderComposer(); }, 250);
 wireCard();
+wireSignIn();
 
 /** A reload: back where the page was; while the server cannot be reached, it keeps trying. */
 function resume(delay) {
@@ -82,15 +85,35 @@ function resume(delay) {
   });
 }
 
-show($('skip-to-message'), false);
-const saved = sessionStorage.getItem('chat-local-session');
-if (saved) {
+/** Reads config.json (until it can), then resumes this tab's sign-in or asks for one. */
+async function start(delay) {
+  try {
+    await loadConfig();
+  } catch (e) {
+    show($('sign-in'), true);
+    $('sign-in-error').textContent = `The chat cannot start: ${e.message}. Trying again…`;
+    setTimeout(() => start(Math.min(delay * 2, RETRY_MAX_MS)), delay);
+    return;
+  }
+  show($('stage-tag'), kind() === 'dev');
+  if (kind() === 'cognito') {
+    const session = await resumeCognito().catch(() => null);
+    if (session) resume(1000);
+    else showSignIn();
+    return;
+  }
+  const saved = kind() === 'dev' && sessionStorage.getItem(DEV_SESSION);
+  if (!saved) {
+    showSignIn();
+    return;
+  }
   try {
     state.session = JSON.parse(saved);
   } catch {
     signOut();
   }
   if (state.session) resume(1000);
-} else {
-  $('name').focus();
 }
+
+show($('skip-to-message'), false);
+start(1000);

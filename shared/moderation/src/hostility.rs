@@ -26,8 +26,8 @@ pub enum Kind {
 }
 
 /// One word of the message: its skeleton letters and where it stands in the original.
-struct Word {
-    text: Vec<u8>,
+struct Word<'a> {
+    text: &'a [u8],
     start: usize,
     end: usize,
 }
@@ -317,31 +317,42 @@ fn parse(language: Language, source: &str) -> Result<Parsed, String> {
     Ok((rules, guards))
 }
 
-/// The message's words, from its skeleton; a word typed after `@` is a mention, `@`.
-fn words(skeleton: &Skeleton, original: &str) -> Vec<Word> {
-    let mut words: Vec<Word> = Vec::new();
-    for letter in &skeleton.letters {
-        if letter.word_start || words.is_empty() {
-            let mention = letter.stand_in && original[letter.start..letter.end].starts_with('@');
-            words.push(Word {
-                text: if mention { b"@".to_vec() } else { Vec::new() },
-                start: letter.start,
-                end: letter.end,
-            });
-            if mention {
+/// The message's words, borrowed from its skeleton; a word typed after `@` is a mention, `@`.
+fn words<'a>(skeleton: &'a Skeleton, original: &str) -> Vec<Word<'a>> {
+    let text = &skeleton.text;
+    let mut words = Vec::new();
+    // The word being read: its first letter's index, and its bytes in the original.
+    let mut current: Option<(usize, usize, usize)> = None;
+    for (i, letter) in skeleton.letters.iter().enumerate() {
+        if letter.word_start || i == 0 {
+            if let Some((first, start, end)) = current.take() {
                 words.push(Word {
-                    text: Vec::new(),
-                    start: letter.end,
+                    text: &text[first..i],
+                    start,
+                    end,
+                });
+            }
+            if letter.stand_in && original[letter.start..letter.end].starts_with('@') {
+                words.push(Word {
+                    text: b"@",
+                    start: letter.start,
                     end: letter.end,
                 });
                 continue;
             }
         }
-        let word = words.last_mut().expect("pushed above");
-        word.text.push(letter.letter);
-        word.end = letter.end;
+        match &mut current {
+            Some((_, _, end)) => *end = letter.end,
+            None => current = Some((i, letter.start, letter.end)),
+        }
     }
-    words.retain(|w| !w.text.is_empty());
+    if let Some((first, start, end)) = current {
+        words.push(Word {
+            text: &text[first..],
+            start,
+            end,
+        });
+    }
     words
 }
 
@@ -352,7 +363,7 @@ fn phrase_at(phrase: &Phrase, words: &[Word], at: usize) -> Option<usize> {
         && phrase
             .iter()
             .zip(&words[at..end])
-            .all(|(p, w)| p.matches(&w.text)))
+            .all(|(p, w)| p.matches(w.text)))
     .then_some(end)
 }
 
@@ -407,30 +418,32 @@ fn negated(class: &[Phrase], words: &[Word], at: usize, end: usize) -> bool {
     })
 }
 
-/// What a room catches of one kind: its level and languages.
-#[derive(Clone, Debug)]
-pub struct Selection {
+/// One rule's match: what kind it is, the lowest room level that catches it, and where it
+/// stands (a byte range of the original).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
     pub kind: Kind,
     pub level: HarmLevel,
-    pub languages: Vec<Language>,
+    pub span: (usize, usize),
 }
 
-/// The spans (byte ranges of the original) of everything the selection catches.
-pub fn find(skeleton: &Skeleton, original: &str, selection: &Selection) -> Vec<(usize, usize)> {
-    if selection.level == HarmLevel::Off || skeleton.letters.is_empty() {
+/// Every rule of `languages` that matches, at any level: one pass for both kinds and every
+/// level, so a room's hostility, discrimination and their borderline tiers cost one scan.
+pub fn scan(skeleton: &Skeleton, original: &str, languages: &[Language]) -> Vec<Hit> {
+    if skeleton.letters.is_empty() {
         return Vec::new();
     }
     let words = words(skeleton, original);
     let rules = &*RULES;
-    let mut spans = Vec::new();
+    let mut hits = Vec::new();
     let mut candidates = Vec::new();
     for at in 0..words.len() {
-        rules.starting_with(&words[at].text, &mut candidates);
-        for rule in candidates.iter().map(|&i| &rules.rules[i]).filter(|r| {
-            r.kind == selection.kind
-                && r.level <= selection.level
-                && selection.languages.contains(&r.language)
-        }) {
+        rules.starting_with(words[at].text, &mut candidates);
+        for rule in candidates
+            .iter()
+            .map(|&i| &rules.rules[i])
+            .filter(|r| languages.contains(&r.language))
+        {
             let matched = match rule.window {
                 Some(size) => window_at(&rule.elements, &words, at, size),
                 None => elements_at(&rule.elements, &words, at, true),
@@ -445,13 +458,15 @@ pub fn find(skeleton: &Skeleton, original: &str, selection: &Selection) -> Vec<(
                     .is_some_and(|class| negated(class, &words, at, end))
             });
             if !guarded {
-                spans.push((words[at].start, words[end - 1].end));
-                // One match a word is enough to catch and mask it.
-                break;
+                hits.push(Hit {
+                    kind: rule.kind,
+                    level: rule.level,
+                    span: (words[at].start, words[end - 1].end),
+                });
             }
         }
     }
-    spans
+    hits
 }
 
 #[cfg(test)]
@@ -459,18 +474,16 @@ mod tests {
     use super::*;
 
     fn caught(text: &str, kind: Kind, level: HarmLevel) -> bool {
-        let selection = Selection {
-            kind,
-            level,
-            languages: vec![
-                Language::En,
-                Language::Es,
-                Language::Fr,
-                Language::De,
-                Language::Pt,
-            ],
-        };
-        !find(&Skeleton::of(text), text, &selection).is_empty()
+        let languages = [
+            Language::En,
+            Language::Es,
+            Language::Fr,
+            Language::De,
+            Language::Pt,
+        ];
+        scan(&Skeleton::of(text), text, &languages)
+            .iter()
+            .any(|hit| hit.kind == kind && hit.level <= level)
     }
 
     #[test]
@@ -517,7 +530,9 @@ mod tests {
     #[test]
     fn mentions_are_people() {
         let text = "@mika_plays i know where you live";
-        let words = words(&Skeleton::of(text), text);
-        assert_eq!(words[0].text, b"@");
+        let skeleton = Skeleton::of(text);
+        let words = words(&skeleton, text);
+        let read: Vec<&[u8]> = words.iter().map(|w| w.text).collect();
+        assert_eq!(read[..3], [&b"@"[..], b"mika", b"plays"]);
     }
 }

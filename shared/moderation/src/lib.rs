@@ -17,7 +17,7 @@ mod spam;
 mod terms;
 pub mod text;
 
-use chat_core::domain::policy::{Action, LinkMode, ModerationPolicy, ProfanityLevel};
+use chat_core::domain::policy::{Action, HarmLevel, LinkMode, ModerationPolicy, ProfanityLevel};
 use lexicon::Selection;
 use terms::TermSet;
 use text::Skeleton;
@@ -100,7 +100,8 @@ pub struct CompiledPolicy {
 
 /// One harm category as a room catches it.
 struct Harm {
-    selection: hostility::Selection,
+    kind: hostility::Kind,
+    level: HarmLevel,
     rule: Rule,
     borderline: Rule,
     action: Action,
@@ -113,11 +114,8 @@ impl CompiledPolicy {
             level: policy.profanity,
         });
         let harm = |kind, level, rule, borderline, action| Harm {
-            selection: hostility::Selection {
-                kind,
-                level,
-                languages: policy.languages.clone(),
-            },
+            kind,
+            level,
             rule,
             borderline,
             action,
@@ -245,22 +243,29 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
 
     // Hostility and discrimination, each with its borderline tier (what one level stricter
     // would catch), as profanity.
-    for harm in &policy.harms {
-        let mut hits = hostility::find(&skeleton, content, &harm.selection);
-        hits.retain(|s| !is_allowed(s));
+    let harm_hits = if policy.harms.iter().any(|h| h.level != HarmLevel::Off) {
+        hostility::scan(&skeleton, content, &policy.policy.languages)
+    } else {
+        Vec::new()
+    };
+    for harm in policy.harms.iter().filter(|h| h.level != HarmLevel::Off) {
+        let of_kind = |within: &dyn Fn(HarmLevel) -> bool| {
+            harm_hits
+                .iter()
+                .filter(|h| h.kind == harm.kind && within(h.level))
+                .map(|h| h.span)
+                .filter(|s| !is_allowed(s))
+                .collect::<Vec<_>>()
+        };
+        let hits = of_kind(&|level| level <= harm.level);
         let caught = !hits.is_empty();
         if let Some(verdict) = decision.apply(harm.action, harm.rule, hits) {
             return verdict;
         }
-        if let (false, Some(action), Some(level)) =
-            (caught, actions.borderline, harm.selection.level.stricter())
+        if let (false, Some(action), Some(stricter)) =
+            (caught, actions.borderline, harm.level.stricter())
         {
-            let stricter = hostility::Selection {
-                level,
-                ..harm.selection.clone()
-            };
-            let mut hits = hostility::find(&skeleton, content, &stricter);
-            hits.retain(|s| !is_allowed(s));
+            let hits = of_kind(&|level| level <= stricter);
             if let Some(verdict) = decision.apply(action, harm.borderline, hits) {
                 return verdict;
             }

@@ -83,6 +83,9 @@ step "Node clients (amazon-ivs-chat-messaging, AWS SDK for JavaScript v3) agains
   IVSCHAT_EMULATOR_BIN="$OLDPWD/target/debug/ivschat-emulator" npm test
 )
 
+step "The chat page's vendored amazon-cognito-identity-js is what scripts/vendor-page.sh makes of the npm package"
+bash scripts/vendor-page.sh --check
+
 step "Chat page in headless Chromium (Debian's chromium, driven by playwright-core)"
 if [ ! -x /usr/bin/chromium ]; then
   # Playwright's own browser download does not work here; Debian's Chromium does.

@@ -141,9 +141,13 @@ impl ReadsCache {
         Self([('\0', Reads::Nothing); 128])
     }
 
+    #[inline]
     fn reads(&mut self, c: char) -> Reads {
+        if c.is_ascii_alphabetic() {
+            return Reads::Letter(c.to_ascii_lowercase() as u8);
+        }
         if c.is_ascii() {
-            return reads(c);
+            return Reads::Nothing;
         }
         let slot = &mut self.0[c as usize % 128];
         if slot.0 != c {

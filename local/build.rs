@@ -38,7 +38,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
             collect(&path, files);
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
-            Some("html" | "js" | "css")
+            Some("html" | "js" | "css" | "txt")
         ) {
             files.push(path);
         }

@@ -122,6 +122,10 @@ impl Lab {
 
 type Scenario = for<'a> fn(&'a mut Lab) -> BoxFuture<'a, ()>;
 
+/// A policy with one grant removed: what was removed, the policy, and which refusals are
+/// for it.
+type Removal = (String, PolicyFile, Box<dyn Fn(&Refusal) -> bool>);
+
 /// An API call to a function's handler: the step is as expected if the status is `want`.
 macro_rules! call {
     ($lab:expr, $handle:expr, $want:expr, $route:expr, $params:expr, $query:expr, $who:expr, $body:expr) => {{
@@ -688,7 +692,7 @@ async fn prove(function: &str, scenario: Scenario) -> Vec<String> {
                 }
             }
             // 3. Without it, something is refused.
-            let mut removals: Vec<(String, PolicyFile, Box<dyn Fn(&Refusal) -> bool>)> = Vec::new();
+            let mut removals: Vec<Removal> = Vec::new();
             let statement_actions = actions.clone();
             removals.push((
                 "the statement".into(),

@@ -3,6 +3,11 @@
 //! Also: the first message after start-up (after `warm_up`, as `main` does) against warm ones.
 //!
 //! Run: `cargo bench -p chat-moderation --bench engine`.
+//!
+//! On a busy machine, count instructions instead of time: `ENGINE_BENCH_COUNT=<policy>:<n>`
+//! reviews n messages with one policy (`skeleton`, `baseline` — every rule off —,
+//! `hostility`, `full`) and exits, for `valgrind --tool=callgrind` (run it with n and with 0;
+//! the difference over n is the cost of one message, whatever else the machine does).
 
 use std::time::{Duration, Instant};
 
@@ -62,18 +67,48 @@ fn message(seed: usize) -> String {
     out.chars().take(500).collect()
 }
 
+/// The policies the figures compare, by name.
+fn named_policy(name: &str) -> ModerationPolicy {
+    let terms: Vec<String> = (0..1000).map(|i| format!("blockedterm{i}")).collect();
+    let off = serde_json::json!({"profanity": "off", "hostility": "off", "discrimination": "off"});
+    let value = match name {
+        "baseline" => off,
+        "hostility" => serde_json::json!({"profanity": "off"}),
+        _ => serde_json::json!({
+            "blockedTerms": terms,
+            "profanity": "moderate",
+            "links": {"mode": "allowlist", "domains": ["example.com"]},
+            "actions": {"profanity": "mask", "blockedTerms": "deny", "links": "mask"}
+        }),
+    };
+    serde_json::from_value(value).unwrap()
+}
+
+/// `ENGINE_BENCH_COUNT=<policy>:<n>`: n reviews, nothing printed (see the module's comment).
+fn count_only(spec: &str) {
+    let (name, n) = spec.split_once(':').unwrap_or((spec, "640"));
+    let n: usize = n.parse().unwrap_or(640);
+    warm_up();
+    let compiled = CompiledPolicy::new(named_policy(name));
+    let messages: Vec<String> = (0..64).map(message).collect();
+    for i in 0..n {
+        if name == "skeleton" {
+            std::hint::black_box(chat_moderation::text::Skeleton::of(&messages[i % 64]));
+        } else {
+            std::hint::black_box(review(&compiled, &messages[i % 64]));
+        }
+    }
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var("ENGINE_BENCH_COUNT") {
+        count_only(&spec);
+        return;
+    }
     let started = Instant::now();
     warm_up();
     let warm_up_time = started.elapsed();
-    let terms: Vec<String> = (0..1000).map(|i| format!("blockedterm{i}")).collect();
-    let policy: ModerationPolicy = serde_json::from_value(serde_json::json!({
-        "blockedTerms": terms,
-        "profanity": "moderate",
-        "links": {"mode": "allowlist", "domains": ["example.com"]},
-        "actions": {"profanity": "mask", "blockedTerms": "deny", "links": "mask"}
-    }))
-    .unwrap();
+    let policy = named_policy("full");
     let compile_start = Instant::now();
     let compiled = CompiledPolicy::new(policy);
     let compile_time = compile_start.elapsed();
@@ -97,22 +132,30 @@ fn main() {
             std::hint::black_box(Skeleton::of(m));
         });
         let off = |v: serde_json::Value| CompiledPolicy::new(serde_json::from_value(v).unwrap());
-        let p1 = off(serde_json::json!({"profanity": "off"}));
-        time("profanity off, no terms, no links", &|m| {
+        let p1 = CompiledPolicy::new(named_policy("baseline"));
+        time("every rule off (spam only)", &|m| {
             std::hint::black_box(review(&p1, m));
         });
-        let p2 = off(serde_json::json!({"profanity": "moderate"}));
+        let p5 = CompiledPolicy::new(named_policy("hostility"));
+        time("hostility and discrimination only", &|m| {
+            std::hint::black_box(review(&p5, m));
+        });
+        let p2 = off(
+            serde_json::json!({"profanity": "moderate", "hostility": "off", "discrimination": "off"}),
+        );
         time("profanity only", &|m| {
             std::hint::black_box(review(&p2, m));
         });
         let p3 = off(
-            serde_json::json!({"profanity": "off", "links": {"mode": "allowlist", "domains": ["example.com"]}}),
+            serde_json::json!({"profanity": "off", "hostility": "off", "discrimination": "off", "links": {"mode": "allowlist", "domains": ["example.com"]}}),
         );
         time("links only", &|m| {
             std::hint::black_box(review(&p3, m));
         });
         let terms: Vec<String> = (0..1000).map(|i| format!("blockedterm{i}")).collect();
-        let p4 = off(serde_json::json!({"profanity": "off", "blockedTerms": terms}));
+        let p4 = off(
+            serde_json::json!({"profanity": "off", "hostility": "off", "discrimination": "off", "blockedTerms": terms}),
+        );
         time("terms only", &|m| {
             std::hint::black_box(review(&p4, m));
         });
@@ -127,7 +170,7 @@ fn main() {
     latencies.sort();
     let total: Duration = latencies.iter().sum();
     println!(
-        "== moderation engine (500-code-point messages, 1,000 blocked terms, profanity on, one core) =="
+        "== moderation engine (500-code-point messages, 1,000 blocked terms, profanity, hostility and discrimination on, one core) =="
     );
     println!(
         "warm_up (tables built in main): {warm_up_time:?}; compiling the 1,000-term policy: {compile_time:?}"

@@ -28,23 +28,40 @@ pub enum Kind {
 /// One word of the message: its skeleton letters and where it stands in the original.
 struct Word<'a> {
     text: &'a [u8],
+    /// The word's number in the rules' vocabulary, if any rule names it.
+    id: Option<u32>,
     start: usize,
     end: usize,
 }
 
-/// A word the rules name: a whole word, or a prefix (`kill*`).
-#[derive(Clone, Debug)]
+/// A word the rules name: a whole word (by its number in the vocabulary), or a prefix
+/// (`kill*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Pattern {
-    Exact(Vec<u8>),
+    Exact(u32),
     Prefix(Vec<u8>),
 }
 
 impl Pattern {
-    fn matches(&self, word: &[u8]) -> bool {
+    fn matches(&self, word: &Word) -> bool {
         match self {
-            Self::Exact(w) => word == w.as_slice(),
-            Self::Prefix(p) => word.starts_with(p),
+            Self::Exact(id) => word.id == Some(*id),
+            Self::Prefix(p) => word.text.starts_with(p),
         }
+    }
+}
+
+/// Every whole word the rules name, numbered: a message's words are looked up once each, and
+/// every comparison after is of numbers.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<Vec<u8>, u32>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, word: Vec<u8>) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(word).or_insert(next)
     }
 }
 
@@ -54,6 +71,9 @@ type Phrase = Vec<Pattern>;
 #[derive(Clone, Debug)]
 struct Element {
     alternatives: Vec<Phrase>,
+    /// The one-word whole-word alternatives, sorted (looked up by binary search); the others
+    /// (runs of words, prefixes) stay in `alternatives`.
+    singles: Vec<u32>,
     /// How many other words may stand before this element (after the previous one).
     gap: usize,
 }
@@ -71,36 +91,158 @@ struct Rule {
     /// `{ … } ~N`: the elements in any order, all within N words (`None`: in order, each
     /// within its gap).
     window: Option<usize>,
+    /// A window's rarest element: the one a match is looked for from (indexed by its words),
+    /// so that a window of "hope … you … die" wakes on "hope", not on every "you".
+    anchor: usize,
+}
+
+/// Words too common to wake a window on (one is chosen as its anchor only when every element
+/// has them).
+const COMMON: &[&[u8]] = &[
+    b"you",
+    b"u",
+    b"your",
+    b"ur",
+    b"yourself",
+    b"i",
+    b"me",
+    b"a",
+    b"an",
+    b"the",
+    b"and",
+    b"to",
+    b"it",
+    b"is",
+    b"are",
+    b"of",
+    b"in",
+    b"on",
+    b"for",
+    b"be",
+    b"at",
+    b"my",
+    b"that",
+    b"this",
+    b"so",
+    b"just",
+    b"al",
+    b"not",
+    b"no",
+    b"we",
+    b"te",
+    b"tu",
+    b"que",
+    b"de",
+    b"la",
+    b"le",
+    b"el",
+    b"du",
+    b"dich",
+    b"dir",
+    b"ich",
+    b"voce",
+    b"vc",
+    b"e",
+    b"es",
+    b"et",
+    b"o",
+    b"um",
+];
+
+/// The element a window is looked for from: the fewest common first words, then the fewest
+/// alternatives.
+fn anchor_of(elements: &[Element], common: &[u32]) -> usize {
+    let cost = |e: &Element| {
+        let singles = e.singles.iter().filter(|id| common.contains(id)).count();
+        let others = e
+            .alternatives
+            .iter()
+            .filter(|p| match p.first() {
+                Some(Pattern::Exact(id)) => common.contains(id),
+                Some(Pattern::Prefix(_)) | None => true,
+            })
+            .count();
+        (singles + others, e.singles.len() + e.alternatives.len())
+    };
+    (0..elements.len())
+        .min_by_key(|&i| cost(&elements[i]))
+        .unwrap_or(0)
+}
+
+impl Element {
+    /// Sorts the alternatives: one whole word each into `singles`, the rest kept in order.
+    fn new(phrases: Vec<Phrase>, gap: usize) -> Self {
+        let (singles, alternatives): (Vec<Phrase>, Vec<Phrase>) = phrases
+            .into_iter()
+            .partition(|p| matches!(p.as_slice(), [Pattern::Exact(_)]));
+        let mut singles: Vec<u32> = singles
+            .iter()
+            .filter_map(|p| match p.first() {
+                Some(Pattern::Exact(id)) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        singles.sort_unstable();
+        singles.dedup();
+        Self {
+            alternatives,
+            singles,
+            gap,
+        }
+    }
+
+    /// Where the element ends if it stands at `at`: each way it can (one word, a run).
+    fn ends<'w>(&'w self, words: &'w [Word], at: usize) -> impl Iterator<Item = usize> + 'w {
+        let single = words
+            .get(at)
+            .and_then(|w| w.id)
+            .filter(|id| self.singles.binary_search(id).is_ok())
+            .map(|_| at + 1);
+        single.into_iter().chain(
+            self.alternatives
+                .iter()
+                .filter_map(move |p| phrase_at(p, words, at)),
+        )
+    }
 }
 
 /// Every language's rules, and the guard classes of each.
 struct Rules {
     rules: Vec<Rule>,
-    guards: HashMap<(Language, &'static str), Vec<Phrase>>,
-    /// The rules a word can start a match of (an ordered rule's first element, any element of
-    /// a window), so each word of a message tries only those: a few, not hundreds.
-    by_first_word: HashMap<Vec<u8>, Vec<usize>>,
+    guards: HashMap<(Language, &'static str), Element>,
+    vocabulary: Vocabulary,
+    /// The rules a word can start a match of (an ordered rule's first element, a window's
+    /// anchor), by the word's number, so each word of a message tries only those.
+    by_first_word: Vec<Vec<usize>>,
     /// Likewise for first words written as prefixes (`kill*`).
     by_first_prefix: Vec<(Vec<u8>, usize)>,
 }
 
 impl Rules {
-    fn index(rules: Vec<Rule>, guards: HashMap<(Language, &'static str), Vec<Phrase>>) -> Self {
-        let mut by_first_word: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+    fn index(
+        rules: Vec<Rule>,
+        guards: HashMap<(Language, &'static str), Element>,
+        vocabulary: Vocabulary,
+    ) -> Self {
+        let mut by_first_word: Vec<Vec<usize>> = vec![Vec::new(); vocabulary.ids.len()];
         let mut by_first_prefix = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
-            let starters = match rule.window {
-                Some(_) => &rule.elements[..],
-                None => &rule.elements[..1],
+            let starter = match rule.window {
+                Some(_) => &rule.elements[rule.anchor],
+                None => &rule.elements[0],
             };
-            for alternative in starters.iter().flat_map(|e| &e.alternatives) {
+            let mut starts = |id: u32| {
+                let rules = &mut by_first_word[id as usize];
+                if rules.last() != Some(&index) {
+                    rules.push(index);
+                }
+            };
+            for &id in &starter.singles {
+                starts(id);
+            }
+            for alternative in &starter.alternatives {
                 match alternative.first() {
-                    Some(Pattern::Exact(word)) => {
-                        let rules = by_first_word.entry(word.clone()).or_default();
-                        if rules.last() != Some(&index) {
-                            rules.push(index);
-                        }
-                    }
+                    Some(Pattern::Exact(id)) => starts(*id),
                     Some(Pattern::Prefix(prefix)) => by_first_prefix.push((prefix.clone(), index)),
                     None => {}
                 }
@@ -109,25 +251,29 @@ impl Rules {
         Self {
             rules,
             guards,
+            vocabulary,
             by_first_word,
             by_first_prefix,
         }
     }
 
     /// The rules a match may start with `word`, each once, in rule order.
-    fn starting_with(&self, word: &[u8], out: &mut Vec<usize>) {
+    fn starting_with(&self, word: &Word, out: &mut Vec<usize>) {
         out.clear();
-        if let Some(rules) = self.by_first_word.get(word) {
-            out.extend_from_slice(rules);
+        if let Some(id) = word.id {
+            out.extend_from_slice(&self.by_first_word[id as usize]);
         }
+        let before = out.len();
         out.extend(
             self.by_first_prefix
                 .iter()
-                .filter(|(prefix, _)| word.starts_with(prefix))
+                .filter(|(prefix, _)| word.text.starts_with(prefix))
                 .map(|(_, index)| *index),
         );
-        out.sort_unstable();
-        out.dedup();
+        if out.len() > before {
+            out.sort_unstable();
+            out.dedup();
+        }
     }
 }
 
@@ -147,17 +293,19 @@ const SOURCES: &[(Language, &str)] = &[
 ];
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    let mut vocabulary = Vocabulary::default();
+    let common: Vec<u32> = COMMON.iter().map(|w| vocabulary.id(w.to_vec())).collect();
     let mut rules = Vec::new();
     let mut guards = HashMap::new();
     for (language, source) in SOURCES {
-        let (parsed, classes) =
-            parse(*language, source).unwrap_or_else(|e| panic!("hostility/{language:?}: {e}"));
+        let (parsed, classes) = parse(*language, source, &mut vocabulary, &common)
+            .unwrap_or_else(|e| panic!("hostility/{language:?}: {e}"));
         rules.extend(parsed);
         for (guard, phrases) in classes {
-            guards.insert((*language, guard), phrases);
+            guards.insert((*language, guard), Element::new(phrases, 0));
         }
     }
-    Rules::index(rules, guards)
+    Rules::index(rules, guards, vocabulary)
 });
 
 /// Parses the rules, so the first message costs what the others do.
@@ -170,22 +318,26 @@ fn skeleton_word(word: &str) -> Vec<u8> {
     Skeleton::of(word).text
 }
 
-fn pattern(word: &str) -> Pattern {
-    match word.strip_suffix('*') {
-        Some(prefix) => Pattern::Prefix(skeleton_word(prefix)),
-        None => Pattern::Exact(skeleton_word(word)),
-    }
-}
-
-/// A phrase as written: words joined by `_` (`no_one`); `@` alone is a mention.
-fn phrase(written: &str) -> Phrase {
+/// A phrase as written: words joined by `_` (`no_one`), a word ending in `*` a prefix; `@`
+/// alone is a mention. `None` if a word has no letters.
+fn phrase(written: &str, vocabulary: &mut Vocabulary) -> Option<Phrase> {
     written
         .split('_')
         .map(|w| {
             if w == "@" {
-                Pattern::Exact(b"@".to_vec())
+                return Some(Pattern::Exact(vocabulary.id(b"@".to_vec())));
+            }
+            let (word, prefix) = match w.strip_suffix('*') {
+                Some(p) => (p, true),
+                None => (w, false),
+            };
+            let letters = skeleton_word(word);
+            if letters.is_empty() {
+                None
+            } else if prefix {
+                Some(Pattern::Prefix(letters))
             } else {
-                pattern(w)
+                Some(Pattern::Exact(vocabulary.id(letters)))
             }
         })
         .collect()
@@ -195,7 +347,12 @@ fn phrase(written: &str) -> Phrase {
 type Parsed = (Vec<Rule>, Vec<(&'static str, Vec<Phrase>)>);
 
 /// `@class = alt alt …` lines, then `kind level [!neg] : element …` lines (`#` comments).
-fn parse(language: Language, source: &str) -> Result<Parsed, String> {
+fn parse(
+    language: Language,
+    source: &str,
+    vocabulary: &mut Vocabulary,
+    common: &[u32],
+) -> Result<Parsed, String> {
     let mut classes: HashMap<&str, Vec<Phrase>> = HashMap::new();
     let mut rules = Vec::new();
     for (n, line) in source.lines().enumerate() {
@@ -219,7 +376,10 @@ fn parse(language: Language, source: &str) -> Result<Parsed, String> {
                             .iter()
                             .cloned(),
                     ),
-                    None => phrases.push(phrase(alt)),
+                    None => phrases.push(
+                        phrase(alt, vocabulary)
+                            .ok_or_else(|| at(format!("{alt} has a word with no letters")))?,
+                    ),
                 }
             }
             classes.insert(name, phrases);
@@ -281,16 +441,13 @@ fn parse(language: Language, source: &str) -> Result<Parsed, String> {
                         .ok_or_else(|| at(format!("unknown class {part}")))?;
                     alternatives.extend(class.iter().cloned());
                 } else {
-                    alternatives.push(phrase(part));
+                    alternatives.push(
+                        phrase(part, vocabulary)
+                            .ok_or_else(|| at(format!("{token} has a word with no letters")))?,
+                    );
                 }
             }
-            if alternatives.iter().any(|p| {
-                p.iter()
-                    .any(|w| matches!(w, Pattern::Exact(e) | Pattern::Prefix(e) if e.is_empty()))
-            }) {
-                return Err(at(format!("{token} has a word with no letters")));
-            }
-            elements.push(Element { alternatives, gap });
+            elements.push(Element::new(alternatives, gap));
             gap = 0;
         }
         if elements.is_empty() {
@@ -301,6 +458,11 @@ fn parse(language: Language, source: &str) -> Result<Parsed, String> {
             level,
             language,
             guards,
+            anchor: if window.is_some() {
+                anchor_of(&elements, common)
+            } else {
+                0
+            },
             elements,
             window,
         });
@@ -318,7 +480,7 @@ fn parse(language: Language, source: &str) -> Result<Parsed, String> {
 }
 
 /// The message's words, borrowed from its skeleton; a word typed after `@` is a mention, `@`.
-fn words<'a>(skeleton: &'a Skeleton, original: &str) -> Vec<Word<'a>> {
+fn words<'a>(skeleton: &'a Skeleton, original: &str, vocabulary: &Vocabulary) -> Vec<Word<'a>> {
     let text = &skeleton.text;
     let mut words = Vec::new();
     // The word being read: its first letter's index, and its bytes in the original.
@@ -328,6 +490,7 @@ fn words<'a>(skeleton: &'a Skeleton, original: &str) -> Vec<Word<'a>> {
             if let Some((first, start, end)) = current.take() {
                 words.push(Word {
                     text: &text[first..i],
+                    id: None,
                     start,
                     end,
                 });
@@ -335,6 +498,7 @@ fn words<'a>(skeleton: &'a Skeleton, original: &str) -> Vec<Word<'a>> {
             if letter.stand_in && original[letter.start..letter.end].starts_with('@') {
                 words.push(Word {
                     text: b"@",
+                    id: None,
                     start: letter.start,
                     end: letter.end,
                 });
@@ -349,9 +513,13 @@ fn words<'a>(skeleton: &'a Skeleton, original: &str) -> Vec<Word<'a>> {
     if let Some((first, start, end)) = current {
         words.push(Word {
             text: &text[first..],
+            id: None,
             start,
             end,
         });
+    }
+    for word in &mut words {
+        word.id = vocabulary.ids.get(word.text).copied();
     }
     words
 }
@@ -363,7 +531,7 @@ fn phrase_at(phrase: &Phrase, words: &[Word], at: usize) -> Option<usize> {
         && phrase
             .iter()
             .zip(&words[at..end])
-            .all(|(p, w)| p.matches(w.text)))
+            .all(|(p, w)| p.matches(w)))
     .then_some(end)
 }
 
@@ -375,10 +543,8 @@ fn elements_at(elements: &[Element], words: &[Word], at: usize, first: bool) -> 
     };
     let slack = if first { 0 } else { element.gap };
     for skip in 0..=slack {
-        for alternative in &element.alternatives {
-            if let Some(end) = phrase_at(alternative, words, at + skip)
-                && let Some(done) = elements_at(&elements[1..], words, end, false)
-            {
+        for end in element.ends(words, at + skip) {
+            if let Some(done) = elements_at(&elements[1..], words, end, false) {
                 return Some(done);
             }
         }
@@ -386,36 +552,38 @@ fn elements_at(elements: &[Element], words: &[Word], at: usize, first: bool) -> 
     None
 }
 
-/// Where a window starting with one of its elements at `at` ends, if every other element
-/// stands somewhere within `size` words of `at` (in any order).
-fn window_at(elements: &[Element], words: &[Word], at: usize, size: usize) -> Option<usize> {
-    let starts = |element: &Element, i: usize| {
-        element
-            .alternatives
-            .iter()
-            .find_map(|alternative| phrase_at(alternative, words, i))
-    };
-    let first = elements.iter().position(|e| starts(e, at).is_some())?;
-    let limit = (at + size).min(words.len());
-    let mut end = starts(&elements[first], at)?;
+/// Where a window whose anchor stands at `at` begins and ends, if every other element stands
+/// near it (the nearest occurrence each) and the whole fits in `size` words, in any order.
+fn window_at(
+    elements: &[Element],
+    anchor: usize,
+    words: &[Word],
+    at: usize,
+    size: usize,
+) -> Option<(usize, usize)> {
+    let starts = |element: &Element, i: usize| element.ends(words, i).next();
+    let (mut first, mut end) = (at, starts(&elements[anchor], at)?);
+    let (lo, hi) = (at.saturating_sub(size), (at + size).min(words.len()));
     for (index, element) in elements.iter().enumerate() {
-        if index == first {
+        if index == anchor {
             continue;
         }
-        let found = (at..limit).find_map(|i| starts(element, i).filter(|&e| e <= limit))?;
-        end = end.max(found);
+        // Nearest first: after the anchor, then before it.
+        let (i, e) = (at..hi)
+            .chain((lo..at).rev())
+            .find_map(|i| starts(element, i).map(|e| (i, e)))?;
+        first = first.min(i);
+        end = end.max(e);
     }
-    Some(end)
+    (end - first <= size).then_some((first, end))
 }
 
 /// A word of a guard class in the three words before a match, or inside it after its first
 /// word ("hope you don't die", "people are not disgusting", "kill him in the boss fight").
-fn negated(class: &[Phrase], words: &[Word], at: usize, end: usize) -> bool {
-    (at.saturating_sub(3)..end).filter(|&i| i != at).any(|i| {
-        class
-            .iter()
-            .any(|n| phrase_at(n, words, i).is_some_and(|e| e <= end))
-    })
+fn negated(class: &Element, words: &[Word], at: usize, end: usize) -> bool {
+    (at.saturating_sub(3)..end)
+        .filter(|&i| i != at)
+        .any(|i| class.ends(words, i).any(|e| e <= end))
 }
 
 /// One rule's match: what kind it is, the lowest room level that catches it, and where it
@@ -433,35 +601,35 @@ pub fn scan(skeleton: &Skeleton, original: &str, languages: &[Language]) -> Vec<
     if skeleton.letters.is_empty() {
         return Vec::new();
     }
-    let words = words(skeleton, original);
     let rules = &*RULES;
+    let words = words(skeleton, original, &rules.vocabulary);
     let mut hits = Vec::new();
     let mut candidates = Vec::new();
     for at in 0..words.len() {
-        rules.starting_with(words[at].text, &mut candidates);
+        rules.starting_with(&words[at], &mut candidates);
         for rule in candidates
             .iter()
             .map(|&i| &rules.rules[i])
             .filter(|r| languages.contains(&r.language))
         {
             let matched = match rule.window {
-                Some(size) => window_at(&rule.elements, &words, at, size),
-                None => elements_at(&rule.elements, &words, at, true),
+                Some(size) => window_at(&rule.elements, rule.anchor, &words, at, size),
+                None => elements_at(&rule.elements, &words, at, true).map(|end| (at, end)),
             };
-            let Some(end) = matched else {
+            let Some((first, end)) = matched else {
                 continue;
             };
             let guarded = rule.guards.iter().any(|guard| {
                 rules
                     .guards
                     .get(&(rule.language, *guard))
-                    .is_some_and(|class| negated(class, &words, at, end))
+                    .is_some_and(|class| negated(class, &words, first, end))
             });
             if !guarded {
                 hits.push(Hit {
                     kind: rule.kind,
                     level: rule.level,
-                    span: (words[at].start, words[end - 1].end),
+                    span: (words[first].start, words[end - 1].end),
                 });
             }
         }
@@ -531,7 +699,7 @@ mod tests {
     fn mentions_are_people() {
         let text = "@mika_plays i know where you live";
         let skeleton = Skeleton::of(text);
-        let words = words(&skeleton, text);
+        let words = words(&skeleton, text, &RULES.vocabulary);
         let read: Vec<&[u8]> = words.iter().map(|w| w.text).collect();
         assert_eq!(read[..3], [&b"@"[..], b"mika", b"plays"]);
     }

@@ -132,24 +132,33 @@ fn look_alike(c: char) -> Reads {
 }
 
 /// How the non-ASCII characters of one message read, each looked up once: a message in another
-/// script repeats a few dozen letters, and a lookup (decomposition, then up to three skeletons)
-/// costs far more than a hit.
-struct ReadsCache([(char, Reads); 128]);
+/// script repeats a few dozen letters (or a few hundred ideographs), and a lookup
+/// (decomposition, then up to three skeletons) costs far more than a hit. Made on the first
+/// non-ASCII character: an ASCII message pays nothing.
+struct ReadsCache([(char, Reads); ReadsCache::SLOTS]);
 
 impl ReadsCache {
+    const SLOTS: usize = 256;
+
     fn new() -> Self {
-        Self([('\0', Reads::Nothing); 128])
+        Self([('\0', Reads::Nothing); Self::SLOTS])
     }
 
     #[inline]
     fn reads(&mut self, c: char) -> Reads {
         if c.is_ascii_alphabetic() {
-            return Reads::Letter(c.to_ascii_lowercase() as u8);
+            Reads::Letter(c.to_ascii_lowercase() as u8)
+        } else if c.is_ascii() {
+            Reads::Nothing
+        } else {
+            self.non_ascii(c)
         }
-        if c.is_ascii() {
-            return Reads::Nothing;
-        }
-        let slot = &mut self.0[c as usize % 128];
+    }
+
+    #[inline(never)]
+    fn non_ascii(&mut self, c: char) -> Reads {
+        // Fibonacci hashing spreads a block of neighbouring code points over the slots.
+        let slot = &mut self.0[((c as u32).wrapping_mul(0x9E37_79B9) >> 24) as usize];
         if slot.0 != c {
             *slot = (c, reads(c));
         }
@@ -197,8 +206,14 @@ fn has_latin(mut set: AugmentedScriptSet) -> bool {
 /// Whether the foreign letters of a word may hide Latin ones: the word is written in Latin
 /// letters or mixes scripts (`ꜰuck`, `ᖴᑌᑕK`), not all in one other script (`привет`, `καλά`)
 /// — UTS #39's resolved script set of the word.
-fn may_hide_latin(word: &str) -> bool {
-    let set = AugmentedScriptSet::for_str(word);
+fn may_hide_latin(text: &str, word: &[Char]) -> bool {
+    if word.iter().any(|ch| ch.c.is_ascii_alphabetic()) {
+        return true;
+    }
+    let (Some(first), Some(last)) = (word.first(), word.last()) else {
+        return false;
+    };
+    let set = AugmentedScriptSet::for_str(&text[first.start..last.start + last.c.len_utf8()]);
     set.is_empty() || has_latin(set)
 }
 
@@ -329,13 +344,11 @@ fn mark_letters_in_context(
             }
         }
     }
-    let (Some(first), Some(last)) = (word.first(), word.last()) else {
-        return;
-    };
-    if !word.iter().any(|ch| ch.other_letter()) {
+    // A word with no foreign letter, or with no letter that reads as Latin, reads as it is.
+    if !word.iter().any(|ch| ch.other_letter()) || !word.iter().any(|ch| ch.letter.is_some()) {
         return;
     }
-    if !may_hide_latin(&text[first.start..last.start + last.c.len_utf8()]) {
+    if !may_hide_latin(text, word) {
         marks.fill(InWord::Nothing);
         return;
     }

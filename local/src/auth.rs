@@ -11,14 +11,13 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use crate::authorizer::check_iat;
+pub use crate::authorizer::{LEEWAY_SECS, Unauthorized};
+
 pub const ISSUER: &str = "chat-local";
 pub const AUDIENCE: &str = "chat-local";
 /// How long a dev sign-in lasts.
 pub const SESSION_SECS: u64 = 12 * 3600;
-/// Clock skew allowed on `exp`, `nbf` and `iat`: none. AWS documents none for HTTP API JWT
-/// authorizers ("must be after / before the current time"), and here the issuer and the
-/// verifier read the same clock.
-pub const LEEWAY_SECS: u64 = 0;
 const KEY_FILE: &str = "dev-signing-key";
 /// The key chat-local makes; a shorter file is not one it wrote.
 const KEY_LEN: usize = 32;
@@ -66,29 +65,6 @@ pub enum LoginError {
     Sign(#[from] jsonwebtoken::errors::Error),
 }
 
-/// Why a request's token was refused (the authorizer's `error_description`).
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum Unauthorized {
-    #[error("the Authorization header is missing")]
-    Missing,
-    #[error("the token has expired")]
-    Expired,
-    #[error("the token is not valid yet (nbf or iat in the future)")]
-    NotYetValid,
-    #[error("the token's signature does not verify")]
-    Signature,
-    #[error("the token was not issued for this API (issuer or audience)")]
-    WrongIssuerOrAudience,
-    #[error("the token is not a valid JWT")]
-    Malformed,
-    #[error(
-        "the token's algorithm is not accepted (RS256 from the OIDC issuer, HS256 from dev sign-in)"
-    )]
-    Algorithm,
-    #[error("the token's signing key (kid) is not one of the issuer's keys")]
-    UnknownKey,
-}
-
 /// The token of an `Authorization` header (`Bearer` prefix optional, as API Gateway accepts
 /// it).
 pub(crate) fn bearer(authorization: Option<&str>) -> Result<&str, Unauthorized> {
@@ -100,21 +76,6 @@ pub(crate) fn bearer(authorization: Option<&str>) -> Result<&str, Unauthorized> 
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
         _ => value,
     })
-}
-
-/// `iat`, which jsonwebtoken does not check: a token issued in the future is refused.
-pub(crate) fn check_iat(claims: &Map<String, Value>) -> Result<(), Unauthorized> {
-    match claims.get("iat") {
-        None => Ok(()),
-        Some(iat) => {
-            let iat = iat.as_f64().ok_or(Unauthorized::Malformed)?;
-            let now = jsonwebtoken::get_current_timestamp();
-            if iat > (now + LEEWAY_SECS) as f64 {
-                return Err(Unauthorized::NotYetValid);
-            }
-            Ok(())
-        }
-    }
 }
 
 /// The claims of a request's `Authorization` header, as the HTTP API's JWT authorizer would

@@ -16,6 +16,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod authorizer;
 pub mod body;
 pub mod config;
 pub mod invoke;

@@ -1,6 +1,6 @@
 //! Tokens from an OpenID Connect issuer — Amazon Cognito, or any issuer that publishes its keys
 //! as a JWKS — verified as API Gateway's JWT authorizer verifies them, beside chat-local's own
-//! dev tokens ([`crate::auth`]).
+//! dev tokens (the `auth` module).
 //!
 //! - The issuer's keys are found through discovery: `{issuer}/.well-known/openid-configuration`
 //!   names the `jwks_uri`; the document's `issuer` must be the configured one, exactly.
@@ -30,7 +30,7 @@ use hyper_util::rt::TokioExecutor;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value};
 
-use crate::auth::{LEEWAY_SECS, Unauthorized, check_iat};
+use crate::authorizer::{LEEWAY_SECS, Unauthorized, check_iat};
 
 /// How long one fetch (discovery or JWKS) may take.
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(3);

@@ -135,13 +135,13 @@ fn look_alike(c: char) -> Reads {
 /// script repeats a few dozen letters (or a few hundred ideographs), and a lookup
 /// (decomposition, then up to three skeletons) costs far more than a hit. Made on the first
 /// non-ASCII character: an ASCII message pays nothing.
-struct ReadsCache([(char, Reads); ReadsCache::SLOTS]);
+struct ReadsCache(Vec<(char, Reads)>);
 
 impl ReadsCache {
     const SLOTS: usize = 256;
 
     fn new() -> Self {
-        Self([('\0', Reads::Nothing); Self::SLOTS])
+        Self(Vec::new())
     }
 
     #[inline]
@@ -157,6 +157,9 @@ impl ReadsCache {
 
     #[inline(never)]
     fn non_ascii(&mut self, c: char) -> Reads {
+        if self.0.is_empty() {
+            self.0 = vec![('\0', Reads::Nothing); Self::SLOTS];
+        }
         // Fibonacci hashing spreads a block of neighbouring code points over the slots.
         let slot = &mut self.0[((c as u32).wrapping_mul(0x9E37_79B9) >> 24) as usize];
         if slot.0 != c {

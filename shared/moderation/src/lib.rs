@@ -154,6 +154,8 @@ impl CompiledPolicy {
 pub fn warm_up() {
     lexicon::warm_up();
     hostility::warm_up();
+    // The look-alike tables are static, but their pages are first read here, not on a message.
+    let _ = Skeleton::of("ƒ ᖴ ꜰ ω п");
     let _ = CompiledPolicy::new(ModerationPolicy::default());
     let _ = links::find("warm up example.com");
 }

@@ -30,7 +30,8 @@ pub const HELD_PER_ROOM: usize = 500;
 /// How many held messages one sender may have waiting: past it, their messages the rules
 /// would hold are refused like spam (`TOO_MANY_HELD`), so one viewer cannot bury the others.
 pub const HELD_PER_SENDER: usize = 5;
-/// The secret that authenticates history cursors: 256 random bits, made once per table.
+/// The secret that authenticates history cursors: 32 bytes (244 random bits, two v4 UUIDs
+/// from the OS generator), made once per table.
 const CURSOR_KEY_PK: &str = "KEY#cursor";
 /// A room being created: its record-to-be, until the IVS room exists and is recorded.
 const PENDING_TTL_SECS: i64 = 24 * 3600;

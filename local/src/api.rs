@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header, request::Parts};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chat_core::http::error::ApiError;
@@ -196,19 +196,7 @@ async fn remember_signed_in(app: &App, claims: &serde_json::Value) {
 
 /// What the page needs to know: where the Messaging WebSocket is.
 async fn dev_config(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let addr = app.emulator_addr;
-    let host = if addr.ip().is_unspecified() {
-        // Reachable however the page itself was reached.
-        let page_host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.parse::<Uri>().ok())
-            .and_then(|u| u.host().map(str::to_owned))
-            .unwrap_or_else(|| "127.0.0.1".into());
-        format!("{page_host}:{}", addr.port())
-    } else {
-        addr.to_string()
-    };
+    let host = crate::site_config::reachable(app.emulator_addr, &headers);
     json_response(
         StatusCode::OK,
         json!({

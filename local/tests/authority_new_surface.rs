@@ -10,8 +10,8 @@ use std::time::Duration;
 use chat_core::domain::records::Ban;
 use chat_core::domain::role::Role;
 use common::{
-    Client, chat, contents, history, http, new_room, next_of, say, sign_in, staffed_room, start,
-    token,
+    Client, chat, contents, history, http, new_room, next_of, say, set_policy, sign_in,
+    staffed_room, start, token,
 };
 use serde_json::json;
 
@@ -241,13 +241,7 @@ async fn the_history_cap_holds_whatever_the_cursor_says() {
     for n in 0..6 {
         ids.push(say(&mut ws, &format!("message {n}")).await.unwrap());
     }
-    let r = admin
-        .call(
-            "PATCH",
-            &format!("/rooms/{room}"),
-            Some(json!({"policy": {"historyMessages": 2}})),
-        )
-        .await;
+    let r = set_policy(&admin, &room, json!({"historyMessages": 2})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let honest = history(&carol, &room, "?limit=50").await;
     assert_eq!(contents(&honest), ["message 5", "message 4"]);
@@ -278,22 +272,10 @@ async fn the_history_cap_holds_whatever_the_cursor_says() {
     }
 
     // An honest cursor from before the cap was lowered shows nothing beyond the new cap.
-    admin
-        .call(
-            "PATCH",
-            &format!("/rooms/{room}"),
-            Some(json!({"policy": {"historyMessages": 200}})),
-        )
-        .await;
+    set_policy(&admin, &room, json!({"historyMessages": 200})).await;
     let first_page = history(&carol, &room, "?limit=1").await;
     let next = first_page["next"].as_str().unwrap().to_owned();
-    admin
-        .call(
-            "PATCH",
-            &format!("/rooms/{room}"),
-            Some(json!({"policy": {"historyMessages": 1}})),
-        )
-        .await;
+    set_policy(&admin, &room, json!({"historyMessages": 1})).await;
     let r = carol
         .call(
             "GET",
@@ -441,13 +423,7 @@ fn no_cursor_reaches_past_the_cap() {
         }
         let first = history(&reader, &room, "?limit=1").await;
         let honest = first["next"].as_str().unwrap().to_owned();
-        let r = admin
-            .call(
-                "PATCH",
-                &format!("/rooms/{room}"),
-                Some(json!({"policy": {"historyMessages": 3}})),
-            )
-            .await;
+        let r = set_policy(&admin, &room, json!({"historyMessages": 3})).await;
         assert_eq!(r.status, 200, "{}", r.text);
         let newest = contents(&history(&reader, &room, "?limit=50").await);
         assert_eq!(newest, ["message 7", "message 6", "message 5"]);

@@ -9,7 +9,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    chat, contents, history, new_room, next_of, say, sign_in, staffed_room, start, token,
+    chat, contents, history, new_room, next_of, say, set_policy, sign_in, staffed_room, start,
+    token,
 };
 use serde_json::json;
 
@@ -92,26 +93,14 @@ async fn late_joiners_read_history_as_delivered_and_deletions_take_it_out() {
     );
 
     // The room's cap holds on every page.
-    let r = admin
-        .call(
-            "PATCH",
-            &format!("/rooms/{room}"),
-            Some(json!({"policy": {"historyMessages": 1}})),
-        )
-        .await;
+    let r = set_policy(&admin, &room, json!({"historyMessages": 1})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let page = history(&carol, &room, "?limit=50").await;
     assert_eq!(contents(&page), ["welcome, Bob"]);
     assert!(page["next"].is_null());
 
     // A ban with purgeMessages takes the user's messages out of history and off screens.
-    admin
-        .call(
-            "PATCH",
-            &format!("/rooms/{room}"),
-            Some(json!({"policy": {"historyMessages": 200}})),
-        )
-        .await;
+    set_policy(&admin, &room, json!({"historyMessages": 200})).await;
     let r = admin
         .call(
             "POST",

@@ -216,13 +216,23 @@ pub async fn staffed_room(dir: &std::path::Path) -> (RunningStack, Client, Clien
         .call("PUT", &format!("/rooms/{room}/moderators/mia"), None)
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let r = admin
+    let r = set_policy(
+        &admin,
+        &room,
+        json!({"profanity": "moderate", "actions": {"borderline": "hold"}}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    (stack, admin, mia, room)
+}
+
+/// `PATCH /rooms/{room}` with a new moderation policy, as `client`.
+pub async fn set_policy(client: &Client, room: &str, policy: Value) -> Reply {
+    client
         .call(
             "PATCH",
             &format!("/rooms/{room}"),
-            Some(json!({"policy": {"profanity": "moderate", "actions": {"borderline": "hold"}}})),
+            Some(json!({ "policy": policy })),
         )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    (stack, admin, mia, room)
+        .await
 }

@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# A one-off build (CI) has no use for incremental state: it would add ~4 GB to target/.
+if [ "${CI:-}" = "true" ]; then
+  export CARGO_INCREMENTAL=0
+fi
+
 step "Python tools (.venv): moto server, cfn-lint, boto3, AWS CLI, pytest"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

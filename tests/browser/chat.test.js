@@ -111,6 +111,7 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
   assert.equal(await carol.textContent('#card-name'), 'Bob');
   await carol.fill('#card-reason', 'spoilers');
   await carol.click('#card-ban');
+  await carol.check('#card-purge');
   await carol.locator('#card-confirm', { hasText: 'Ban Bob from this room' }).waitFor();
   await picture(carol, 'chat-local-moderator.png');
   await carol.click('#card-ban-confirm');

@@ -1,6 +1,7 @@
 // The moderation console on the chat page, in a real headless Chromium: the user card (recent
 // messages, delete, time-out with a length and a reason, kick, ban with a confirmation and an
-// undo); a timed-out viewer keeps reading and gets the message box back by itself; lists and
+// undo); a time-out is told as one and takes no messages, a ban takes them only when asked;
+// a timed-out viewer keeps reading and gets the message box back by itself; lists and
 // roles that change live; slow mode, refusals and masking as the sender sees them.
 'use strict';
 
@@ -119,11 +120,10 @@ test('the user card: delete, a time-out that ends by itself, kick, ban with a co
   // counts down, and it comes back by itself.
   await mia.selectOption('#card-duration', '5');
   await mia.fill('#card-reason', 'cool down');
-  await mia.uncheck('#card-purge');
   await mia.click('#card-timeout');
   await mia.locator('#card-status', { hasText: 'Bob is timed out for 5 seconds.' }).waitFor();
   await bob.locator('#notice', { hasText: 'You are timed out until' }).waitFor();
-  assert.match(await bob.textContent('#notice'), /cool down/);
+  assert.match(await bob.textContent('#notice'), /: cool down\. You can still read along\.$/);
   await bob.waitForFunction(() => /you can chat again in \d+ s/.test(document.getElementById('message').placeholder));
   assert.equal(await bob.isDisabled('#message'), true);
   await alice.locator('#bans li.ban[data-user="bob"]', { hasText: 'timed out until' }).waitFor();
@@ -153,11 +153,15 @@ test('the user card: delete, a time-out that ends by itself, kick, ban with a co
   // A ban asks first, removes his recent messages, and can be undone.
   await openUserCard(mia, 'back again');
   await mia.click('#card-ban');
+  await mia.locator('#card-confirm', { hasText: 'Their messages stay.' }).waitFor();
+  await mia.check('#card-purge');
   await mia.locator('#card-confirm', { hasText: 'Their recent messages go too.' }).waitFor();
   await mia.click('#card-ban-cancel');
   await mia.locator('#card-confirm').waitFor({ state: 'hidden' });
   assert.equal(await messages(carol, 'back again').count(), 1, 'cancelled: nothing happened');
   await mia.click('#card-ban');
+  assert.equal(await mia.isChecked('#card-purge'), false, 'asked again each time, unticked');
+  await mia.check('#card-purge');
   await mia.click('#card-ban-confirm');
   await mia.locator('#card-status', { hasText: 'Bob is banned.' }).waitFor();
   await bob.locator('#notice', { hasText: 'you are banned from this room' }).waitFor();
@@ -180,6 +184,53 @@ test('the user card: delete, a time-out that ends by itself, kick, ban with a co
   await alice.locator('#bans li.ban[data-user="bob"] button', { hasText: 'End time-out' }).click();
   await statusIs(bob, 'connected as viewer');
   await bob.locator('#notice', { hasText: 'Your time-out is over' }).waitFor();
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a time-out is not a ban: its own words, and it takes no messages; a ban takes them only when asked', async () => {
+  const alice = await openPage('Alice', true);
+  const roomId = await createRoom(alice, 'timeouts');
+  const bob = await openPage('Bob', false);
+  await enterRoom(bob, 'timeouts', 'viewer');
+  const carol = await openPage('Carol', false);
+  await enterRoom(carol, 'timeouts', 'viewer');
+  await sayDelivered(bob, 'one from bob');
+  await sayDelivered(bob, 'two from bob');
+  await messages(carol, 'two from bob').waitFor();
+  const actions = async () => (await callApi(alice, 'GET', `/rooms/${roomId}/audit`)).body.entries.map((e) => e.action);
+
+  // The card offers no "remove their messages" beside the time-out: that is the ban's question.
+  await openUserCard(alice, 'two from bob');
+  assert.equal(await alice.isVisible('#card-purge'), false);
+  await alice.selectOption('#card-duration', '600');
+  await alice.click('#card-timeout');
+  await alice.locator('#card-status', { hasText: 'Bob is timed out for 10 minutes.' }).waitFor();
+  await statusIs(bob, 'read only (timed out)');
+  // No reason given: he is told he was timed out, by a moderator — not banned.
+  await bob.locator('#notice', { hasText: 'You are timed out by a moderator until' }).waitFor();
+  assert.doesNotMatch(await bob.textContent('#notice'), /ban/i);
+  assert.ok((await actions()).includes('USER_TIMED_OUT'));
+  assert.ok(!(await actions()).includes('MESSAGES_PURGED'), 'a time-out removes no messages');
+  for (const page of [carol, alice, bob]) {
+    assert.equal(await messages(page, 'from bob').count(), 2);
+    assert.equal(await page.locator('#messages li.deleted').count(), 0);
+  }
+  await alice.keyboard.press('Escape');
+  await alice.locator('#bans li.ban[data-user="bob"] button', { hasText: 'End time-out' }).click();
+  await statusIs(bob, 'connected as viewer');
+
+  // A ban with the box left as it is: he goes, what he said stays.
+  await openUserCard(alice, 'two from bob');
+  await alice.click('#card-ban');
+  await alice.locator('#card-confirm', { hasText: 'Their messages stay.' }).waitFor();
+  await alice.click('#card-ban-confirm');
+  await alice.locator('#card-status', { hasText: 'Bob is banned.' }).waitFor();
+  await bob.locator('#notice', { hasText: 'you are banned' }).waitFor();
+  assert.ok(!(await actions()).includes('MESSAGES_PURGED'));
+  assert.equal(await messages(carol, 'from bob').count(), 2);
+  assert.equal(await carol.locator('#messages li.deleted').count(), 0);
+  await alice.click('#card-undo');
+  await alice.locator('#card-status', { hasText: 'Bob may chat again.' }).waitFor();
   assert.deepEqual(pageErrors, []);
 });
 

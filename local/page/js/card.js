@@ -13,7 +13,8 @@ export function openCard(userId, messageId, opener) {
   state.card = { userId, messageId, opener, undo: null };
   $('card-status').textContent = '';
   $('card-reason').value = '';
-  $('card-purge').checked = true;
+  // Removing their messages is the ban's choice, and never made for the moderator.
+  $('card-purge').checked = false;
   show($('card-confirm'), false);
   show($('card-undo'), false);
   renderCard();
@@ -107,12 +108,18 @@ async function cardAction(action, done, undo) {
   renderCard();
 }
 
+/** A ban (no length) or a time-out; only a ban may take their recent messages, when ticked. */
 function banBody(durationSeconds) {
-  const body = { userId: state.card.userId, purgeMessages: $('card-purge').checked };
+  const body = { userId: state.card.userId, purgeMessages: !durationSeconds && $('card-purge').checked };
   const reason = $('card-reason').value.trim();
   if (reason) body.reason = reason;
   if (durationSeconds) body.durationSeconds = durationSeconds;
   return body;
+}
+
+function confirmText() {
+  const name = nameOf(state.card.userId);
+  $('card-confirm-text').textContent = `Ban ${name} from this room until someone lifts it?${$('card-purge').checked ? ' Their recent messages go too.' : ' Their messages stay.'}`;
 }
 
 function unbanAction(userId) {
@@ -149,11 +156,12 @@ export function wireCard() {
       `${nameOf(userId)} was disconnected; they may rejoin.`);
   });
   $('card-ban').addEventListener('click', () => {
-    const name = nameOf(state.card.userId);
-    $('card-confirm-text').textContent = `Ban ${name} from this room until someone lifts it?${$('card-purge').checked ? ` Their recent messages go too.` : ''}`;
+    $('card-purge').checked = false;
+    confirmText();
     show($('card-confirm'), true);
     $('card-ban-confirm').focus();
   });
+  $('card-purge').addEventListener('change', confirmText);
   $('card-ban-cancel').addEventListener('click', () => {
     show($('card-confirm'), false);
     $('card-ban').focus();

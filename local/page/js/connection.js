@@ -219,7 +219,7 @@ async function connect({ removedBy } = {}) {
   if (generation !== state.generation || state.room !== room) return;
   const wasLocked = state.lock;
   if (issued.readOnly) {
-    lockTimedOut(issued.until, issued.reason || removedBy, true);
+    lockTimedOut(issued.until, issued.reason || givenReason(removedBy), true);
   } else if (removedBy !== undefined) {
     // Neither banned nor timed out: a kick. Coming back is the user's own choice.
     state.lock = { kind: 'kicked', reason: removedBy };
@@ -306,6 +306,13 @@ function scheduleReconnect(again = () => connect()) {
   if (retry.attempt === 2) connectionNotice('The connection to the chat was lost: reconnecting…');
 }
 
+// The words the moderator function puts on a disconnect when the moderator gave no reason,
+// for a ban and a time-out alike: not a reason to show a timed-out viewer.
+const NO_REASON = 'Banned by a moderator';
+
+/** A disconnect's reason, if a moderator gave one. */
+const givenReason = (reason) => (reason && reason !== NO_REASON ? reason : '');
+
 function lockBanned(error, removedBy) {
   clearLock();
   state.lock = { kind: 'banned', reason: error.reason };
@@ -326,8 +333,8 @@ function lockTimedOut(until, reason, reading) {
   const end = Date.parse(until) || Date.now() + 5000;
   state.lock = { kind: 'timedOut', until: end, reason };
   if (first) {
-    const why = reason ? ` (${reason})` : '';
-    notice(`You are timed out until ${clock(end)}${why}. ${reading ? 'You can still read along; the' : 'The'} message box comes back by itself when it ends.`, 'error');
+    const what = reason ? `You are timed out until ${clock(end)}: ${reason}.` : `You are timed out by a moderator until ${clock(end)}.`;
+    notice(`${what}${reading ? ' You can still read along.' : ''}`, 'error');
   }
   showRejoin(null);
   // A little after the end, so the server agrees it is over; if not, it says until when.

@@ -1,6 +1,6 @@
 //! The page says what the server says: `page/js/vocabulary.js` (the refusal codes in words,
 //! the roles in order) must be what `page::vocabulary_module` generates from the Rust tables.
-//! `UPDATE_VOCABULARY=1 cargo test -p chat-local --test page_vocabulary` rewrites it.
+//! `UPDATE_VOCABULARY=1 cargo test --workspace --test page_vocabulary` rewrites it.
 
 use std::path::PathBuf;
 
@@ -15,9 +15,38 @@ fn vocabulary_module_is_generated_from_the_rust_tables() {
     assert_eq!(
         on_disk,
         generated,
-        "{} is stale: run UPDATE_VOCABULARY=1 cargo test -p chat-local --test page_vocabulary",
+        "{} is stale: run UPDATE_VOCABULARY=1 cargo test --workspace --test page_vocabulary",
         path.display()
     );
+}
+
+/// What a sender reads is a sentence of its own, never a code: a capital first, a full stop
+/// last, and no word in the codes' SHOUTING_SNAKE_CASE.
+#[test]
+fn refusals_are_sentences_for_people() {
+    let sentences = chat_core::ivs::review::REFUSALS
+        .iter()
+        .map(|(_, words)| *words)
+        .chain(
+            chat_local::page::SEND_ERRORS
+                .iter()
+                .map(|(_, words)| *words),
+        );
+    for sentence in sentences {
+        assert!(
+            sentence.starts_with(|c: char| c.is_uppercase()) && sentence.ends_with('.'),
+            "not a sentence: {sentence:?}"
+        );
+        assert!(
+            !sentence
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| {
+                    word.len() > 1 && word.contains('_')
+                        || word.len() > 3 && word.chars().all(|c| c.is_ascii_uppercase())
+                }),
+            "a code in {sentence:?}"
+        );
+    }
 }
 
 #[test]

@@ -145,7 +145,7 @@ test('a borderline message waits for a moderator, who approves one and rejects a
 
   // Bob's borderline message is held: he is told so; Mia's queue shows it without a reload.
   await say(bob, 'damn that was close');
-  await bob.locator('#messages li.message.held', { hasText: 'waiting for a moderator' }).waitFor();
+  await bob.locator('#messages li.message.held', { hasText: 'Held for review. A moderator looks at it first' }).waitFor();
   const queued = mia.locator('#held li[data-held-id]', { hasText: 'damn that was close' });
   await queued.locator('.name', { hasText: 'Bob' }).waitFor();
   assert.equal(await messages(carol, 'damn').count(), 0, 'nobody else sees a held message');

@@ -1,6 +1,7 @@
 // The moderation console on the chat page, in a real headless Chromium: the user card (recent
 // messages, delete, time-out with a length and a reason, kick, ban with a confirmation and an
-// undo); a time-out is told as one and takes no messages, a ban takes them only when asked;
+// undo); refusals in sentences, never codes, and a policy editor with every rule's setting;
+// a time-out is told as one and takes no messages, a ban takes them only when asked;
 // a timed-out viewer keeps reading and gets the message box back by itself; lists and
 // roles that change live; slow mode, refusals and masking as the sender sees them.
 'use strict';
@@ -234,6 +235,79 @@ test('a time-out is not a ban: its own words, and it takes no messages; a ban ta
   assert.deepEqual(pageErrors, []);
 });
 
+test('words for people: refusals are sentences, short cheers are no shouting, the editor has every rule', async () => {
+  const alice = await openPage('Alice', true);
+  const roomId = await createRoom(alice, 'words');
+  // The editor shows the room's policy (here the default) with every rule's setting.
+  const room = (await callApi(alice, 'GET', `/rooms/${roomId}`)).body;
+  const shown = async () => alice.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('#policy-form input, #policy-form select')]
+      .map((el) => [el.id, el.type === 'checkbox' ? el.checked : el.value]),
+  ));
+  assert.deepEqual(await shown(), {
+    'p-blocked-action': 'deny', 'p-profanity': 'moderate', 'p-profanity-action': 'mask',
+    'p-hostility': 'moderate', 'p-hostility-action': 'hold', 'p-discrimination': 'moderate',
+    'p-discrimination-action': 'hold', 'p-hold': false, 'p-links': 'allow', 'p-caps': true,
+    'p-caps-ratio': '70', 'p-caps-letters': '12', 'p-caps-words': '4', 'p-repeated': '12',
+    'p-phrases': '3', 'p-duplicate': '30', 'p-slow': '0', 'p-rate': String(room.maximumMessageRatePerSecond),
+  });
+  // Before anyone chats (the review function caches a room's policy for a few seconds).
+  await alice.selectOption('#p-links', 'block');
+  await alice.click('#policy-form button[type=submit]');
+  await alice.locator('#policy-status', { hasText: 'Saved' }).waitFor();
+  const bob = await openPage('Bob', false);
+  await enterRoom(bob, 'words', 'viewer');
+
+  // Short cheers are never shouting; a shouted sentence is refused in words, and so is a link.
+  for (const cheer of ['GG', 'LETS GO', 'TROLL SPAM 1 lol']) await sayDelivered(bob, cheer);
+  await say(bob, 'WHY IS NOBODY LISTENING TO ME RIGHT NOW');
+  await bob.locator('#messages li.refused', { hasText: 'NOBODY' }).waitFor();
+  await bob.fill('#message', '');
+  await say(bob, 'look at https://example.com/x');
+  await bob.locator('#messages li.refused', { hasText: 'example.com' }).waitFor();
+  await bob.fill('#message', '');
+  assert.deepEqual(await bob.$$eval('#messages .refusal', (els) => els.map((el) => el.textContent)), [
+    'Not sent. It is mostly capital letters: write it in lower case. Only you can see this.',
+    'Not sent. Links to that site are not allowed in this room. Only you can see this.',
+  ]);
+  assert.doesNotMatch(await bob.textContent('#room'), /[A-Z]+_[A-Z]+/, 'no rule code anywhere on his page');
+
+  // The owner changes every kind of rule in the editor; the room has what she chose, and her
+  // page shows it again after a reload.
+  await alice.uncheck('#p-caps');
+  assert.equal(await alice.isDisabled('#p-caps-words'), true, 'caps off: its settings rest');
+  await alice.fill('#p-repeated', '20');
+  await alice.fill('#p-phrases', '5');
+  await alice.fill('#p-duplicate', '10');
+  await alice.fill('#p-rate', '5');
+  await alice.selectOption('#p-hostility', 'strict');
+  await alice.selectOption('#p-hostility-action', 'deny');
+  await alice.selectOption('#p-discrimination', 'low');
+  await alice.selectOption('#p-discrimination-action', 'mask');
+  await alice.click('#policy-form button[type=submit]');
+  await alice.locator('#policy-status', { hasText: 'Saved' }).waitFor();
+  const saved = (await callApi(alice, 'GET', `/rooms/${roomId}`)).body;
+  assert.equal(saved.maximumMessageRatePerSecond, 5);
+  assert.deepEqual(saved.policy.spam, {
+    maxCapsRatio: 1, capsMinLetters: 12, capsMinWords: 4, maxRepeatedChars: 20,
+    duplicateWindowSeconds: 10, maxPhraseRepeats: 5,
+  });
+  assert.equal(saved.policy.hostility, 'strict');
+  assert.equal(saved.policy.discrimination, 'low');
+  assert.equal(saved.policy.actions.hostility, 'deny');
+  assert.equal(saved.policy.actions.discrimination, 'mask');
+  assert.equal(saved.policy.links.mode, 'block');
+  const before = await shown();
+  await alice.reload();
+  await statusIs(alice, 'connected as admin');
+  assert.deepEqual(await shown(), before);
+
+  // Caps off: once the room's new policy reaches the review (a few seconds), shouting passes.
+  await bob.waitForTimeout(5500);
+  await sayDelivered(bob, 'I CAN SHOUT ALL I LIKE NOW, CAN I NOT');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('feedback: slow mode shows and counts down, refused text is kept, masking is told', async () => {
   const alice = await openPage('Alice', true);
   const roomId = await createRoom(alice, 'feedback');
@@ -259,7 +333,7 @@ test('feedback: slow mode shows and counts down, refused text is kept, masking i
   // Refused: the reason shows in view, and the text comes back to the box to be changed.
   await say(bob, 'spoiler: the hero wins');
   const refused = bob.locator('#messages li.refused', { hasText: 'the hero wins' });
-  await refused.locator('.refusal', { hasText: 'BLOCKED_TERM' }).waitFor();
+  await refused.locator('.refusal', { hasText: 'This room does not allow one of the words in it.' }).waitFor();
   assert.equal(await bob.inputValue('#message'), 'spoiler: the hero wins');
   const inView = await refused.locator('.refusal').evaluate((el) => {
     const box = el.getBoundingClientRect();

@@ -136,6 +136,7 @@ export function applyRoom(room) {
     manages: room.role === 'owner' || room.role === 'admin',
     moderates: room.role !== 'viewer',
     policy: room.policy || (state.config && state.config.defaultPolicy) || {},
+    rate: room.maximumMessageRatePerSecond,
   };
   if (same) Object.assign(state.room, fields);
   else state.room = fields;

@@ -1,7 +1,7 @@
 // What the chat connection says: messages (and the echo of one's own), refusals, and events
 // (deletions, removals, held and approved messages, role and policy changes).
 
-import { REASONS } from './vocabulary.js';
+import { REASONS, SEND_ERRORS } from './vocabulary.js';
 import { state } from './state.js';
 import { $, element } from './dom.js';
 import { clock, duration } from './format.js';
@@ -53,7 +53,7 @@ export function onFrame(frame) {
       } else if (frame.ErrorCode === 401) {
         state.sessionExpired = true;
       } else {
-        notice(`${frame.ErrorMessage} (${frame.ErrorCode})`, 'error');
+        notice(errorSentence(frame), 'error');
       }
       break;
     }
@@ -70,18 +70,27 @@ function ownMessageDelivered() {
   }
 }
 
-/** "CODE" or "CODE until <time>" (a time-out) → words. */
-function reasonInWords(message) {
+/**
+ * The review handler's refusal ("CODE", or "CODE until <time>" for a time-out or a ban) as the
+ * sentence the sender reads: the vocabulary's, never the code.
+ */
+function refusalSentence(message) {
   const [code, ...rest] = String(message).split(' ');
-  let words = REASONS[code] || 'the room\'s moderation refused it';
+  let sentence = REASONS[code] || 'The room\'s moderation did not let it through.';
   if (code === 'SLOW_MODE') {
     const wait = state.slow.readyAt - Date.now();
-    words = wait > 0
-      ? `slow mode is on: wait ${duration(wait)}`
-      : `slow mode is on: one message every ${state.slow.seconds || 'few'} s`;
+    sentence += wait > 0
+      ? ` Wait ${duration(wait)}.`
+      : ` One message every ${state.slow.seconds ? `${state.slow.seconds} s` : 'few seconds'}.`;
   }
-  const until = rest[0] === 'until' && rest[1] ? ` until ${clock(Date.parse(rest[1]))}` : '';
-  return `${words}${until} (${code})`;
+  if (rest[0] === 'until' && rest[1]) sentence = sentence.replace(/\.$/, ` until ${clock(Date.parse(rest[1]))}.`);
+  return sentence;
+}
+
+/** Any ERROR frame in a sentence: a refusal's words, or IVS's own error's. */
+function errorSentence(frame) {
+  if (frame.ErrorCode === 406) return refusalSentence(frame.ErrorMessage);
+  return SEND_ERRORS[frame.ErrorCode] || SEND_ERRORS[500];
 }
 
 function refuse(sent, frame) {
@@ -90,8 +99,7 @@ function refuse(sent, frame) {
   if (frame.ErrorCode === 406 && frame.ErrorMessage === 'HELD') {
     // Not refused: a moderator may still approve it, and then it replaces this copy.
     item.classList.add('held');
-    item.append(element('div', 'held-note',
-      `Held for review: ${reasonInWords(frame.ErrorMessage)}. Only you can see this until then.`));
+    item.append(element('div', 'held-note', `Held for review. ${REASONS.HELD}`));
     keepInView(item);
     return;
   }
@@ -103,10 +111,7 @@ function refuse(sent, frame) {
     if (!state.slow.seconds) up.refreshRoom();
   }
   item.classList.add('refused');
-  const why = frame.ErrorCode === 406
-    ? reasonInWords(frame.ErrorMessage)
-    : `${frame.ErrorMessage} (${frame.ErrorCode})`;
-  item.append(element('div', 'refusal', `Not sent: ${why}. Only you can see this.`));
+  item.append(element('div', 'refusal', `Not sent. ${errorSentence(frame)} Only you can see this.`));
   restoreText(content);
   composerNote('Your message is back in the box: change it and send again.');
   renderComposer();

@@ -7,7 +7,7 @@ import { $, show } from './dom.js';
 import { up } from './hooks.js';
 import { ApiError } from './api.js';
 import { roomFromUrl, setView } from './place.js';
-import { addModerator, loadAudit, renderPeople, savePolicy } from './moderation.js';
+import { addModerator, capsChanged, loadAudit, renderPeople, savePolicy } from './moderation.js';
 import { wireCard } from './card.js';
 import { moveInList, nearBottom, renderPaused, scrollDown, setActiveName } from './messages.js';
 import { renderComposer, send } from './composer.js';
@@ -35,6 +35,7 @@ $('rejoin').addEventListener('click', () => {
   else reconnect();
 });
 $('policy-form').addEventListener('submit', savePolicy);
+$('p-caps').addEventListener('change', capsChanged);
 $('add-moderator').addEventListener('submit', addModerator);
 $('refresh-audit').addEventListener('click', loadAudit);
 $('paused').addEventListener('click', scrollDown);

@@ -1,6 +1,7 @@
 // The moderation pane: the held queue, bans and time-outs, moderators, the room's policy and
 // the audit log, and `moderate`, which every moderator's action goes through.
 
+import { REASONS } from './vocabulary.js';
 import { state } from './state.js';
 import { $, button, element, show } from './dom.js';
 import { clock } from './format.js';
@@ -44,20 +45,52 @@ export function renderModeration() {
   $('mod-error').textContent = '';
   $('moderator-error').textContent = '';
   $('policy-status').textContent = '';
-  // A room without a policy of its own gets the default one.
-  const p = r.policy;
-  $('p-blocked').value = (p.blockedTerms || []).join('\n');
-  $('p-allowed').value = (p.allowedTerms || []).join('\n');
-  $('p-profanity').value = p.profanity || 'off';
-  $('p-links').value = (p.links && p.links.mode) || 'allow';
-  $('p-domains').value = ((p.links && p.links.domains) || []).join('\n');
-  $('p-slow').value = p.slowModeSeconds || 0;
-  $('p-hold').checked = Boolean(p.actions && p.actions.borderline === 'hold');
+  renderPolicy(r);
   renderModerators();
   $('held').replaceChildren();
   loadHeld();
   loadBans();
   loadAudit();
+}
+
+// The spam rules' defaults, for a policy from before a rule had a setting.
+const SPAM = { maxCapsRatio: 0.7, capsMinLetters: 12, capsMinWords: 4, maxRepeatedChars: 12, maxPhraseRepeats: 3, duplicateWindowSeconds: 30 };
+
+/** The policy editor shows the room's policy as it is, every rule with its setting. */
+function renderPolicy(room) {
+  // A room without a policy of its own gets the default one.
+  const p = room.policy;
+  const actions = p.actions || {};
+  const spam = { ...SPAM, ...(p.spam || {}) };
+  $('p-blocked').value = (p.blockedTerms || []).join('\n');
+  $('p-blocked-action').value = actions.blockedTerms || 'deny';
+  $('p-allowed').value = (p.allowedTerms || []).join('\n');
+  $('p-profanity').value = p.profanity || 'moderate';
+  $('p-profanity-action').value = actions.profanity || 'mask';
+  $('p-hostility').value = p.hostility || 'moderate';
+  $('p-hostility-action').value = actions.hostility || 'hold';
+  $('p-discrimination').value = p.discrimination || 'moderate';
+  $('p-discrimination-action').value = actions.discrimination || 'hold';
+  $('p-hold').checked = actions.borderline === 'hold';
+  $('p-links').value = (p.links && p.links.mode) || 'allow';
+  $('p-domains').value = ((p.links && p.links.domains) || []).join('\n');
+  // A share of 1 (100 %) or more turns the caps rule off.
+  $('p-caps').checked = spam.maxCapsRatio < 1;
+  $('p-caps-ratio').value = spam.maxCapsRatio < 1 ? Math.round(spam.maxCapsRatio * 100) : 70;
+  $('p-caps-letters').value = spam.capsMinLetters;
+  $('p-caps-words').value = spam.capsMinWords;
+  $('p-repeated').value = spam.maxRepeatedChars;
+  $('p-phrases').value = spam.maxPhraseRepeats;
+  $('p-duplicate').value = spam.duplicateWindowSeconds;
+  $('p-slow').value = p.slowModeSeconds || 0;
+  $('p-rate').value = room.rate || 10;
+  capsChanged();
+}
+
+/** The caps settings mean something only while the rule is on. */
+export function capsChanged() {
+  const on = $('p-caps').checked;
+  for (const id of ['p-caps-ratio', 'p-caps-letters', 'p-caps-words']) $(id).disabled = !on;
 }
 
 // The room's actions with the form's borderline choice: "hold" when checked; unchecked drops
@@ -69,6 +102,8 @@ function withBorderline(actions, hold) {
   return next;
 }
 
+const count = (id) => Math.max(0, Math.round(Number($(id).value) || 0));
+
 export async function savePolicy(event) {
   event.preventDefault();
   const room = state.room;
@@ -76,19 +111,40 @@ export async function savePolicy(event) {
   $('mod-error').textContent = '';
   try {
     // A save replaces the whole policy: start from the room's as it is now, so fields this
-    // form does not edit (spam limits, languages, history) are kept, even if changed since.
+    // form does not edit (languages, history) are kept, even if changed since.
     const current = await api('GET', `/rooms/${encodeURIComponent(room.id)}`);
     const base = current.policy || state.config.defaultPolicy || room.policy || {};
+    const caps = $('p-caps').checked;
     const policy = {
       ...base,
       blockedTerms: lines($('p-blocked').value),
       allowedTerms: lines($('p-allowed').value),
       profanity: $('p-profanity').value,
+      hostility: $('p-hostility').value,
+      discrimination: $('p-discrimination').value,
       links: { ...(base.links || {}), mode: $('p-links').value, domains: lines($('p-domains').value) },
-      slowModeSeconds: Number($('p-slow').value) || 0,
-      actions: withBorderline(base.actions, $('p-hold').checked),
+      spam: {
+        ...(base.spam || {}),
+        maxCapsRatio: caps ? Math.min(99, Math.max(1, count('p-caps-ratio'))) / 100 : 1,
+        capsMinLetters: count('p-caps-letters'),
+        capsMinWords: count('p-caps-words'),
+        maxRepeatedChars: count('p-repeated'),
+        maxPhraseRepeats: count('p-phrases'),
+        duplicateWindowSeconds: count('p-duplicate'),
+      },
+      slowModeSeconds: count('p-slow'),
+      actions: {
+        ...withBorderline(base.actions, $('p-hold').checked),
+        blockedTerms: $('p-blocked-action').value,
+        profanity: $('p-profanity-action').value,
+        hostility: $('p-hostility-action').value,
+        discrimination: $('p-discrimination-action').value,
+      },
     };
-    const updated = await api('PATCH', `/rooms/${encodeURIComponent(room.id)}`, { policy });
+    const body = { policy };
+    const rate = count('p-rate');
+    if (rate !== current.maximumMessageRatePerSecond) body.maximumMessageRatePerSecond = rate;
+    const updated = await api('PATCH', `/rooms/${encodeURIComponent(room.id)}`, body);
     $('policy-status').textContent = 'Saved: applies to new messages within a few seconds.';
     up.applyRoom({ ...current, ...updated, role: room.role, policy: updated.policy || policy });
     // The API announces the change (app:policy-changed): every page reads the room again.
@@ -189,7 +245,7 @@ function heldItem(entry) {
   const name = element('span', 'name', message.displayName);
   name.style.color = nameColour(message.userId);
   name.title = message.userId;
-  head.append(name, element('span', 'reason', entry.reason.toLowerCase().replaceAll('_', ' ')));
+  head.append(name, element('span', 'reason', REASONS[entry.reason] || 'Held by the room\'s moderation.'));
   const approve = button('Approve', () => decideHeld(entry, 'approve', item), 'approve');
   approve.setAttribute('aria-label', `Approve ${message.displayName}'s message`);
   const reject = button('Reject', () => decideHeld(entry, 'reject', item), 'reject');

@@ -7,51 +7,66 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 /// Every reason a refusal carries (the handler's DENY `Reason`, which IVS hands the sender in
-/// its ERROR 406), with the words a person reads for it. The one table: the chat page's
-/// `vocabulary.js` is generated from it, and message-review's tests hold every code it and the
-/// engine can give to an entry here.
+/// its ERROR 406), with the sentence a person reads for it: the sender is told why, never the
+/// code. The one table: the chat page's `vocabulary.js` is generated from it, and
+/// message-review's tests hold every code it and the engine can give to an entry here.
 pub const REFUSALS: &[(&str, &str)] = &[
     (
         "BLOCKED_TERM",
-        "it contains a term this room does not allow",
+        "This room does not allow one of the words in it.",
     ),
-    ("PROFANITY", "it contains profanity"),
-    ("BORDERLINE_PROFANITY", "it may contain profanity"),
+    (
+        "PROFANITY",
+        "It contains profanity, which this room does not allow.",
+    ),
+    ("BORDERLINE_PROFANITY", "It may contain profanity."),
     (
         "LINK_NOT_ALLOWED",
-        "links to that site are not allowed here",
+        "Links to that site are not allowed in this room.",
     ),
-    ("EXCESSIVE_CAPS", "too many capital letters"),
-    ("REPEATED_CHARACTERS", "too many repeated characters"),
-    ("REPEATED_PHRASE", "the same words repeated too often"),
+    (
+        "EXCESSIVE_CAPS",
+        "It is mostly capital letters: write it in lower case.",
+    ),
+    (
+        "REPEATED_CHARACTERS",
+        "It repeats one character too many times in a row.",
+    ),
+    (
+        "REPEATED_PHRASE",
+        "It repeats the same words too many times.",
+    ),
     (
         "HOSTILITY",
-        "it reads as a threat, a wish of harm or an attack on someone",
+        "It reads as a threat, a wish of harm or an attack on someone.",
     ),
     (
         "BORDERLINE_HOSTILITY",
-        "it may read as an attack on someone",
+        "It may read as an attack on someone.",
     ),
     (
         "DISCRIMINATION",
-        "it attacks people for who they are (origin, religion, gender, sexuality or disability)",
+        "It attacks people for who they are (origin, religion, gender, sexuality or disability).",
     ),
     (
         "BORDERLINE_DISCRIMINATION",
-        "it may attack people for who they are",
+        "It may attack people for who they are.",
     ),
-    ("DUPLICATE_MESSAGE", "you just sent the same message"),
-    ("SLOW_MODE", "slow mode is on"),
-    ("BANNED", "you are banned from this room"),
-    ("TIMED_OUT", "you are timed out in this room"),
-    ("HELD", "it is waiting for a moderator to approve it"),
+    ("DUPLICATE_MESSAGE", "You just sent the same message."),
+    ("SLOW_MODE", "Slow mode is on."),
+    ("BANNED", "You are banned from this room."),
+    ("TIMED_OUT", "You are timed out in this room."),
+    (
+        "HELD",
+        "A moderator looks at it first; only you can see it until then.",
+    ),
     (
         "TOO_MANY_HELD",
-        "you already have messages waiting for a moderator",
+        "You already have messages waiting for a moderator: wait for those first.",
     ),
     (
         "HELD_QUEUE_FULL",
-        "the moderators have too many messages to review: try again later",
+        "The moderators have too many messages to review: try again later.",
     ),
 ];
 

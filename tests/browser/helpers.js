@@ -74,10 +74,12 @@ function launchBrowser() {
 
 /**
  * A page of its own (its own sign-in) at `url`, signed in as `name`; its errors go to `errors`.
- * `options.viewport` sets its size (a desktop by default); `options.hash` opens a room link.
+ * `options.viewport` sets its size (a desktop by default), `options.touch` makes it a touch
+ * screen; `options.hash` opens a room link.
  */
 async function signIn(browser, url, name, admin, errors, options = {}) {
-  const context = await browser.newContext({ viewport: options.viewport || { width: 1280, height: 800 } });
+  const touch = options.touch ? { hasTouch: true, isMobile: true } : {};
+  const context = await browser.newContext({ viewport: options.viewport || { width: 1280, height: 800 }, ...touch });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   const own = [];

@@ -1,4 +1,5 @@
-// The moderation console on the chat page, in a real headless Chromium: the user card (recent
+// The moderation console on the chat page, in a real headless Chromium: one-click tools on a
+// line (mouse, keys, a long press), the user card (recent
 // messages, delete, time-out with a length and a reason, kick, ban with a confirmation and an
 // undo); refusals in sentences, never codes, and a policy editor with every rule's setting;
 // a time-out is told as one and takes no messages, a ban takes them only when asked;
@@ -28,6 +29,7 @@ after(async () => {
 });
 
 const openPage = (name, admin, options) => signIn(browser, main.url, name, admin, pageErrors, options);
+const PHONE = { width: 390, height: 844 };
 
 /** Sends and waits for the echo. */
 async function sayDelivered(page, text) {
@@ -79,6 +81,90 @@ test('roles change live: appointing from the people in the room, a checked id, t
   assert.equal(await alice.textContent('#card-role'), 'viewer');
   await alice.keyboard.press('Escape');
   await alice.locator('#moderators li', { hasText: 'None yet.' }).waitFor();
+  assert.deepEqual(pageErrors, []);
+});
+
+test('one-click moderation on the line: delete, a time-out of the room\'s length, a ban; by mouse, keys and touch', async () => {
+  const alice = await openPage('Alice', true);
+  await createRoom(alice, 'quick');
+  // The room's one-click time-out is a minute.
+  await alice.selectOption('#p-timeout', '60');
+  await alice.click('#policy-form button[type=submit]');
+  await alice.locator('#policy-status', { hasText: 'Saved' }).waitFor();
+  const mia = await openPage('Mia', false);
+  await enterRoom(mia, 'quick', 'viewer');
+  await sayDelivered(mia, 'mia here');
+  await openUserCard(alice, 'mia here');
+  await alice.click('#card-promote');
+  await statusIs(mia, 'connected as moderator');
+  await historyLoaded(mia);
+  await alice.keyboard.press('Escape');
+  const bob = await openPage('Bob', false);
+  await enterRoom(bob, 'quick', 'viewer');
+  const carol = await openPage('Carol', false);
+  await enterRoom(carol, 'quick', 'viewer');
+  await sayDelivered(bob, 'bob one');
+  await sayDelivered(carol, 'carol one');
+  await sayDelivered(carol, 'carol two');
+  await sayDelivered(alice, 'alice speaks');
+  await messages(mia, 'alice speaks').waitFor();
+
+  // The tools show on hover, out of the Tab order; a lower role's line has all three, one's own
+  // line a delete, a higher role's line none.
+  const line = messages(mia, 'bob one');
+  const opacity = (item) => item.locator('.tools').evaluate((el) => getComputedStyle(el).opacity);
+  const tools = (item) => item.locator('.tools button').evaluateAll((buttons) => buttons.map((b) => [b.className, b.getAttribute('aria-label'), b.tabIndex]));
+  assert.equal(await opacity(line), '0');
+  await line.hover();
+  assert.equal(await opacity(line), '1');
+  assert.deepEqual(await tools(line), [
+    ['delete', 'Delete Bob\'s message: bob one', -1], ['timeout', 'Time out Bob for 1 minute', -1], ['ban', 'Ban Bob', -1],
+  ]);
+  assert.deepEqual(await tools(messages(mia, 'mia here')), [['delete', 'Delete Mia\'s message: mia here', -1]]);
+  assert.equal(await messages(mia, 'alice speaks').locator('.tools').count(), 0);
+  assert.equal(await bob.locator('#messages .tools').count(), 0, 'viewers get none');
+
+  // The clock times Bob out for the room's length at once; the list says so, with an undo.
+  await line.locator('button.timeout').click();
+  await mia.locator('#messages li.system', { hasText: 'You timed out Bob for 1 minute.' }).waitFor();
+  await statusIs(bob, 'read only (timed out)');
+  await bob.locator('#notice', { hasText: 'You are timed out by a moderator until' }).waitFor();
+  await mia.locator('#messages li.system button.undo').click();
+  await mia.locator('#messages li.system', { hasText: 'Bob may chat again.' }).waitFor();
+  await statusIs(bob, 'connected as viewer');
+
+  // Keys, from a sender's name: what they do is announced (the name's aria-keyshortcuts, and
+  // the list's description).
+  assert.match(await mia.textContent('#log-hint'), /Delete deletes it, T times its sender out for 1 minute and B bans them\./);
+  const first = messages(mia, 'carol one').locator('.name');
+  assert.equal(await first.getAttribute('aria-keyshortcuts'), 'Delete T B');
+  await first.focus();
+  await mia.keyboard.press('Delete');
+  await carol.locator('#messages li.deleted').waitFor();
+  await mia.keyboard.press('ArrowDown');
+  assert.equal(await mia.evaluate(() => document.activeElement.closest('li').querySelector('.text').textContent), 'carol two');
+  await mia.keyboard.press('b');
+  await mia.locator('#messages li.system', { hasText: 'You banned Carol.' }).waitFor();
+  await carol.locator('#notice', { hasText: 'you are banned' }).waitFor();
+  assert.equal(await messages(bob, 'carol two').count(), 1, 'a one-click ban leaves the messages');
+  await mia.locator('#messages li.system', { hasText: 'You banned Carol.' }).locator('button.undo').focus();
+  await mia.keyboard.press('Enter');
+  await mia.locator('#messages li.system', { hasText: 'Carol may chat again.' }).waitFor();
+  await alice.locator('#bans li', { hasText: 'Nobody is banned.' }).waitFor();
+
+  // Touch: a long press on a line opens its tools; a tap on one acts.
+  const phone = await openPage('Alice', true, { viewport: PHONE, touch: true, hash: await alice.evaluate(() => location.hash) });
+  await statusIs(phone, 'connected as admin');
+  await historyLoaded(phone);
+  const touched = messages(phone, 'bob one');
+  const box = await touched.boundingBox();
+  const at = { pointerType: 'touch', isPrimary: true, clientX: box.x + 20, clientY: box.y + 10 };
+  await touched.locator('.text').dispatchEvent('pointerdown', at);
+  await phone.locator('#messages li.tools-open', { hasText: 'bob one' }).waitFor();
+  await touched.locator('.text').dispatchEvent('pointerup', at);
+  assert.equal(await opacity(touched), '1');
+  await touched.locator('button.delete').tap();
+  await bob.locator('#messages li.deleted', { hasText: 'Message deleted by a moderator' }).waitFor();
   assert.deepEqual(pageErrors, []);
 });
 
@@ -250,6 +336,7 @@ test('words for people: refusals are sentences, short cheers are no shouting, th
     'p-discrimination-action': 'hold', 'p-hold': false, 'p-links': 'allow', 'p-caps': true,
     'p-caps-ratio': '70', 'p-caps-letters': '12', 'p-caps-words': '4', 'p-repeated': '12',
     'p-phrases': '3', 'p-duplicate': '30', 'p-slow': '0', 'p-rate': String(room.maximumMessageRatePerSecond),
+    'p-timeout': '300',
   });
   // Before anyone chats (the review function caches a room's policy for a few seconds).
   await alice.selectOption('#p-links', 'block');

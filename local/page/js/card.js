@@ -7,7 +7,7 @@ import { lengthInWords } from './format.js';
 import { up } from './hooks.js'; // refreshRoom, in connection.js, which sits above
 import { api } from './api.js';
 import { nameColour, nameOf, outranks, roleOf } from './people.js';
-import { loadAudit, loadBans } from './moderation.js';
+import { loadAudit, loadBans, setLength, timeoutLength } from './moderation.js';
 
 export function openCard(userId, messageId, opener) {
   state.card = { userId, messageId, opener, undo: null };
@@ -15,6 +15,7 @@ export function openCard(userId, messageId, opener) {
   $('card-reason').value = '';
   // Removing their messages is the ban's choice, and never made for the moderator.
   $('card-purge').checked = false;
+  setLength($('card-duration'), timeoutLength());
   show($('card-confirm'), false);
   show($('card-undo'), false);
   renderCard();

@@ -7,7 +7,7 @@ import { clock } from './format.js';
 import { api, transient } from './api.js';
 import { clearConnectionNotice, connectionNotice, notice } from './notice.js';
 import { roomUrl, setView } from './place.js';
-import { renderModeration, renderModerators, renderPeople } from './moderation.js';
+import { renderHint, renderModeration, renderModerators, renderPeople } from './moderation.js';
 import { closeCard } from './card.js';
 import { renderPaused, renderTools, systemLine } from './messages.js';
 import { historyBusy, loadHistory } from './history.js';
@@ -150,6 +150,7 @@ export function applyRoom(room) {
   if (seconds === 0) state.slow.readyAt = 0;
   renderSlowMode();
   for (const item of document.querySelectorAll('#messages li.message')) renderTools(item);
+  renderHint();
 }
 
 /** Reads the room again (roles, policy); a new role of one's own takes a new token. */

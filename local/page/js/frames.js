@@ -10,7 +10,7 @@ import { notice } from './notice.js';
 import { nameOf } from './people.js';
 import { loadAudit, loadBans, loadHeld } from './moderation.js';
 import { renderCard } from './card.js';
-import { arrived, scrollDown, systemLine } from './messages.js';
+import { arrived, renderTools, scrollDown, systemLine } from './messages.js';
 import { addMessage, showApproved } from './history.js';
 import { composerNote, renderComposer, restoreText } from './composer.js';
 
@@ -141,7 +141,8 @@ function onEvent(frame) {
       if (item) {
         item.classList.add('deleted');
         item.querySelector('.text').textContent = 'Message deleted by a moderator.';
-        for (const extra of item.querySelectorAll('.tools, .masked-note')) extra.remove();
+        for (const extra of item.querySelectorAll('.masked-note')) extra.remove();
+        renderTools(item);
       }
       if (state.card && state.card.messageId === id) renderCard();
       break;

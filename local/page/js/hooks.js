@@ -15,4 +15,7 @@ export const up = Object.seal({
   applyRoom: unwired('applyRoom'),
   // frames.js, when an unban is heard while timed out → connection.js connects again at once.
   reconnect: unwired('reconnect'),
+  // moderation.js, with the outcome of a moderator's one-click act (and its undo) → a line in
+  // messages.js's list, which the log reads out.
+  announce: unwired('announce'),
 });

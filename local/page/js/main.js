@@ -9,7 +9,7 @@ import { ApiError } from './api.js';
 import { roomFromUrl, setView } from './place.js';
 import { addModerator, capsChanged, loadAudit, renderPeople, savePolicy } from './moderation.js';
 import { wireCard } from './card.js';
-import { moveInList, nearBottom, renderPaused, scrollDown, setActiveName } from './messages.js';
+import { moveInList, nearBottom, renderPaused, scrollDown, setActiveName, systemLine, wireLongPress } from './messages.js';
 import { renderComposer, send } from './composer.js';
 import { applyRoom, join, reconnect, refreshRoom, stopRetrying } from './connection.js';
 import { createRoom } from './rooms.js';
@@ -18,7 +18,7 @@ import { kind, loadConfig, resumeCognito } from './identity.js';
 import { wireSignIn } from './signin.js';
 
 // Calls that go up the module layers (see hooks.js).
-Object.assign(up, { signOut, peopleChanged: renderPeople, refreshRoom, applyRoom, reconnect });
+Object.assign(up, { signOut, peopleChanged: renderPeople, refreshRoom, applyRoom, reconnect, announce: systemLine });
 
 $('sign-in-form').addEventListener('submit', signIn);
 $('sign-out').addEventListener('click', () => signOut());
@@ -72,6 +72,7 @@ window.addEventListener('online', () => {
 // The countdowns (slow mode, a time-out) in the message box.
 setInterval(() => { if (state.room) renderComposer(); }, 250);
 wireCard();
+wireLongPress();
 wireSignIn();
 
 /** A reload: back where the page was; while the server cannot be reached, it keeps trying. */

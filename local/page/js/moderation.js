@@ -4,7 +4,7 @@
 import { REASONS } from './vocabulary.js';
 import { state } from './state.js';
 import { $, button, element, show } from './dom.js';
-import { clock } from './format.js';
+import { clock, lengthInWords } from './format.js';
 import { up } from './hooks.js'; // refreshRoom, applyRoom, in connection.js, which sits above
 import { api, fromView } from './api.js';
 import { notice } from './notice.js';
@@ -27,8 +27,54 @@ export function deleteMessage(id) {
   return moderate(() => api('DELETE', `/rooms/${encodeURIComponent(state.room.id)}/messages/${encodeURIComponent(id)}`));
 }
 
+/** The room's length for a one-click time-out. */
+export const timeoutLength = () => Number(state.room && state.room.policy.timeoutSeconds) || 300;
+
+/**
+ * A one-click act from a line's tools (messages.js draws them): done at once, told in the list
+ * (which screen readers read out) with an Undo beside it.
+ */
+function quickAct(body, done, name) {
+  const room = state.room;
+  const bans = `/rooms/${encodeURIComponent(room.id)}/bans`;
+  return moderate(async () => {
+    await api('POST', bans, body);
+    up.announce(done, () => moderate(async () => {
+      await api('DELETE', `${bans}/${encodeURIComponent(body.userId)}`);
+      up.announce(`${name} may chat again.`);
+    }));
+  });
+}
+
+export function quickTimeOut(userId, name) {
+  const seconds = timeoutLength();
+  return quickAct({ userId, durationSeconds: seconds }, `You timed out ${name} for ${lengthInWords(seconds)}.`, name);
+}
+
+export function quickBan(userId, name) {
+  return quickAct({ userId }, `You banned ${name}.`, name);
+}
+
 function lines(text) {
   return text.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/** Picks `seconds` in a list of lengths, adding it when the list does not have it. */
+export function setLength(select, seconds) {
+  if (![...select.options].some((o) => Number(o.value) === seconds)) {
+    select.append(new Option(lengthInWords(seconds), String(seconds)));
+  }
+  select.value = String(seconds);
+}
+
+const HINT = 'Tab reaches one sender\'s name; the arrow keys move between messages, and Enter opens the sender\'s card.';
+
+/** What the list's description tells a keyboard user, a moderator's shortcuts included. */
+export function renderHint() {
+  const r = state.room;
+  $('log-hint').textContent = r && r.moderates
+    ? `${HINT} On a message you may act on, Delete deletes it, T times its sender out for ${lengthInWords(timeoutLength())} and B bans them.`
+    : HINT;
 }
 
 export function renderModeration() {
@@ -84,6 +130,7 @@ function renderPolicy(room) {
   $('p-duplicate').value = spam.duplicateWindowSeconds;
   $('p-slow').value = p.slowModeSeconds || 0;
   $('p-rate').value = room.rate || 10;
+  setLength($('p-timeout'), timeoutLength());
   capsChanged();
 }
 
@@ -133,6 +180,7 @@ export async function savePolicy(event) {
         duplicateWindowSeconds: count('p-duplicate'),
       },
       slowModeSeconds: count('p-slow'),
+      timeoutSeconds: Number($('p-timeout').value),
       actions: {
         ...withBorderline(base.actions, $('p-hold').checked),
         blockedTerms: $('p-blocked-action').value,

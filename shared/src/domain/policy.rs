@@ -11,6 +11,8 @@ pub const MAX_DOMAINS: usize = 200;
 pub const MAX_SLOW_MODE_SECONDS: u32 = 3600;
 pub const MAX_HISTORY_MESSAGES: usize = 1000;
 pub const MAX_HISTORY_SECONDS: u32 = 7 * 24 * 3600;
+/// The longest time-out a room may make its default: two weeks, as the bans route allows.
+pub const MAX_TIMEOUT_SECONDS: u32 = 14 * 24 * 3600;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -183,6 +185,9 @@ pub struct ModerationPolicy {
     pub history_messages: usize,
     /// How long a message stays in history.
     pub history_seconds: u32,
+    /// The length of a moderator's one-click time-out (the chat page's line tools and the
+    /// card's preselected length); the bans route takes any length it is given.
+    pub timeout_seconds: u32,
 }
 
 impl Default for ModerationPolicy {
@@ -200,6 +205,7 @@ impl Default for ModerationPolicy {
             actions: Actions::default(),
             history_messages: 200,
             history_seconds: 24 * 3600,
+            timeout_seconds: 300,
         }
     }
 }
@@ -283,6 +289,11 @@ impl ModerationPolicy {
                 "historySeconds: at most {MAX_HISTORY_SECONDS} (7 days)"
             ));
         }
+        if self.timeout_seconds == 0 || self.timeout_seconds > MAX_TIMEOUT_SECONDS {
+            out.push(format!(
+                "timeoutSeconds: 1 to {MAX_TIMEOUT_SECONDS} (14 days)"
+            ));
+        }
         if self.slow_mode_seconds > MAX_SLOW_MODE_SECONDS {
             out.push(format!("slowModeSeconds: at most {MAX_SLOW_MODE_SECONDS}"));
         }
@@ -333,6 +344,12 @@ mod tests {
         assert!(serde_json::from_str::<ModerationPolicy>(r#"{"profanity":"extreme"}"#).is_err());
         assert!(serde_json::from_str::<ModerationPolicy>(r#"{"unknownRule":1}"#).is_err());
         assert_eq!(ModerationPolicy::default().languages, [Language::En]);
+        assert_eq!(ModerationPolicy::default().timeout_seconds, 300);
+        let endless: ModerationPolicy = serde_json::from_str(r#"{"timeoutSeconds":0}"#).unwrap();
+        assert_eq!(
+            endless.problems(),
+            ["timeoutSeconds: 1 to 1209600 (14 days)"]
+        );
         assert!(serde_json::from_str::<ModerationPolicy>(r#"{"languages":["xx"]}"#).is_err());
         let twice: ModerationPolicy = serde_json::from_str(r#"{"languages":["fr","fr"]}"#).unwrap();
         assert_eq!(twice.problems(), ["languages: each language once"]);

@@ -55,7 +55,9 @@ impl Pattern {
 /// every comparison after is of numbers.
 #[derive(Default)]
 struct Vocabulary {
-    ids: HashMap<Vec<u8>, u32>,
+    /// foldhash, not SipHash: every word of every message is looked up here (a third of a
+    /// scan's cost with SipHash); the keys are the rules' own words, not the sender's.
+    ids: HashMap<Vec<u8>, u32, foldhash::fast::RandomState>,
 }
 
 impl Vocabulary {
@@ -149,24 +151,48 @@ const COMMON: &[&[u8]] = &[
     b"um",
 ];
 
-/// The element a window is looked for from: the fewest common first words, then the fewest
-/// alternatives.
+/// How often an element's first words turn up in chat: its common or prefix first words,
+/// then its count of alternatives.
+fn rarity(element: &Element, common: &[u32]) -> (usize, usize) {
+    let singles = element
+        .singles
+        .iter()
+        .filter(|id| common.contains(id))
+        .count();
+    let others = element
+        .alternatives
+        .iter()
+        .filter(|p| match p.first() {
+            Some(Pattern::Exact(id)) => common.contains(id),
+            Some(Pattern::Prefix(_)) | None => true,
+        })
+        .count();
+    (
+        singles + others,
+        element.singles.len() + element.alternatives.len(),
+    )
+}
+
+/// The element a window is looked for from: the rarest.
 fn anchor_of(elements: &[Element], common: &[u32]) -> usize {
-    let cost = |e: &Element| {
-        let singles = e.singles.iter().filter(|id| common.contains(id)).count();
-        let others = e
-            .alternatives
-            .iter()
-            .filter(|p| match p.first() {
-                Some(Pattern::Exact(id)) => common.contains(id),
-                Some(Pattern::Prefix(_)) | None => true,
-            })
-            .count();
-        (singles + others, e.singles.len() + e.alternatives.len())
-    };
     (0..elements.len())
-        .min_by_key(|&i| cost(&elements[i]))
+        .min_by_key(|&i| rarity(&elements[i], common))
         .unwrap_or(0)
+}
+
+/// The whole words an element can begin with (`None` if one of its alternatives begins with a
+/// prefix): one of them must be in a message for the element to stand in it.
+fn first_words(element: &Element) -> Option<Vec<u32>> {
+    let mut ids = element.singles.clone();
+    for phrase in &element.alternatives {
+        match phrase.first() {
+            Some(Pattern::Exact(id)) => ids.push(*id),
+            Some(Pattern::Prefix(_)) | None => return None,
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Some(ids)
 }
 
 impl Element {
@@ -216,6 +242,12 @@ struct Rules {
     by_first_word: Vec<Vec<usize>>,
     /// Likewise for first words written as prefixes (`kill*`).
     by_first_prefix: Vec<(Vec<u8>, usize)>,
+    /// The elements a word can begin, as (rule, the element's bit): a rule is tried only when
+    /// every element of it that begins with whole words has one of its first words in the
+    /// message, so most chat lines try none.
+    by_element_word: Vec<Vec<(u32, u64)>>,
+    /// Each rule's bits of elements that begin with whole words (one per element, the first 64).
+    needed: Vec<u64>,
 }
 
 impl Rules {
@@ -226,7 +258,17 @@ impl Rules {
     ) -> Self {
         let mut by_first_word: Vec<Vec<usize>> = vec![Vec::new(); vocabulary.ids.len()];
         let mut by_first_prefix = Vec::new();
+        let mut by_element_word: Vec<Vec<(u32, u64)>> = vec![Vec::new(); vocabulary.ids.len()];
+        let mut needed = vec![0; rules.len()];
         for (index, rule) in rules.iter().enumerate() {
+            for (element, bit) in rule.elements.iter().zip((0..64).map(|b| 1u64 << b)) {
+                if let Some(ids) = first_words(element) {
+                    needed[index] |= bit;
+                    for id in ids {
+                        by_element_word[id as usize].push((index as u32, bit));
+                    }
+                }
+            }
             let starter = match rule.window {
                 Some(_) => &rule.elements[rule.anchor],
                 None => &rule.elements[0],
@@ -254,7 +296,25 @@ impl Rules {
             vocabulary,
             by_first_word,
             by_first_prefix,
+            by_element_word,
+            needed,
         }
+    }
+
+    /// Which rules of `languages` the message's words make possible (`None`: not one).
+    fn possible(&self, words: &[Word], languages: &[Language]) -> Option<Vec<bool>> {
+        let mut found = vec![0u64; self.rules.len()];
+        for id in words.iter().filter_map(|w| w.id) {
+            for &(rule, bit) in &self.by_element_word[id as usize] {
+                found[rule as usize] |= bit;
+            }
+        }
+        let possible: Vec<bool> = (found.iter().zip(&self.needed).zip(&self.rules))
+            .map(|((found, needed), rule)| {
+                found & needed == *needed && languages.contains(&rule.language)
+            })
+            .collect();
+        possible.contains(&true).then_some(possible)
     }
 
     /// The rules a match may start with `word`, each once, in rule order.
@@ -603,14 +663,17 @@ pub fn scan(skeleton: &Skeleton, original: &str, languages: &[Language]) -> Vec<
     }
     let rules = &*RULES;
     let words = words(skeleton, original, &rules.vocabulary);
+    let Some(possible) = rules.possible(&words, languages) else {
+        return Vec::new();
+    };
     let mut hits = Vec::new();
     let mut candidates = Vec::new();
     for at in 0..words.len() {
         rules.starting_with(&words[at], &mut candidates);
         for rule in candidates
             .iter()
+            .filter(|&&i| possible[i])
             .map(|&i| &rules.rules[i])
-            .filter(|r| languages.contains(&r.language))
         {
             let matched = match rule.window {
                 Some(size) => window_at(&rule.elements, rule.anchor, &words, at, size),

@@ -375,6 +375,14 @@ pub fn warm_up() {
 
 /// The skeleton of one written word (`you're` → `youre`: the rules write words as people do).
 fn skeleton_word(word: &str) -> Vec<u8> {
+    // Most rule words are plain ASCII letters, whose skeleton is the word in lower case with
+    // doubled letters once (`kill` → `kil`): read so, the rules parse in a third of the time
+    // (start-up is on a Lambda's cold start).
+    if word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        let mut letters: Vec<u8> = word.bytes().map(|b| b.to_ascii_lowercase()).collect();
+        letters.dedup();
+        return letters;
+    }
     Skeleton::of(word).text
 }
 
@@ -721,6 +729,17 @@ mod tests {
     fn every_source_parses() {
         warm_up();
         assert!(RULES.rules.len() > 50);
+    }
+
+    #[test]
+    fn plain_words_read_as_their_skeleton() {
+        let words = SOURCES
+            .iter()
+            .flat_map(|(_, source)| source.split(|c: char| !c.is_ascii_alphabetic()))
+            .chain(["Kill", "BOSS", "aaa", "you", "Scheisse", "zzTop"]);
+        for word in words.filter(|w| !w.is_empty()) {
+            assert_eq!(skeleton_word(word), Skeleton::of(word).text, "{word}");
+        }
     }
 
     #[test]

@@ -168,6 +168,47 @@ test('one-click moderation on the line: delete, a time-out of the room\'s length
   assert.deepEqual(pageErrors, []);
 });
 
+test('a deleted message leaves a stub for moderators and its sender; for viewers, as the room says', async () => {
+  const alice = await openPage('Alice', true);
+  const roomId = await createRoom(alice, 'stubs');
+  const bob = await openPage('Bob', false);
+  await enterRoom(bob, 'stubs', 'viewer');
+  const carol = await openPage('Carol', false);
+  await enterRoom(carol, 'stubs', 'viewer');
+  await sayDelivered(bob, 'one from bob');
+  await sayDelivered(carol, 'in between');
+  await sayDelivered(bob, 'two from bob');
+  await messages(alice, 'two from bob').waitFor();
+  const lines = (page) => page.$$eval('#messages li.message .text', (els) => els.map((el) => el.textContent));
+  const STUB = 'Message deleted by a moderator.';
+
+  // By default a viewer sees nothing where it was; the moderator and Bob himself see the stub.
+  await messages(alice, 'one from bob').locator('button.delete').click();
+  await messages(carol, 'one from bob').waitFor({ state: 'detached' });
+  await alice.locator('#messages li.deleted', { hasText: STUB }).waitFor();
+  await bob.locator('#messages li.deleted', { hasText: STUB }).waitFor();
+  assert.deepEqual(await lines(alice), [STUB, 'in between', 'two from bob'], 'the stub keeps its place');
+  assert.deepEqual(await lines(bob), [STUB, 'in between', 'two from bob']);
+  assert.deepEqual(await lines(carol), ['in between', 'two from bob']);
+  assert.equal(await alice.locator('#messages li.deleted .tools').count(), 0, 'nothing left to act on');
+
+  // The owner makes it a stub for everyone: Carol's page hears of the policy and shows one.
+  const reread = carol.waitForResponse((r) => r.url().endsWith(`/rooms/${roomId}`) && r.request().method() === 'GET');
+  await alice.selectOption('#p-deleted', 'stub');
+  await alice.click('#policy-form button[type=submit]');
+  await alice.locator('#policy-status', { hasText: 'Saved' }).waitFor();
+  assert.equal((await callApi(alice, 'GET', `/rooms/${roomId}`)).body.policy.deletedForViewers, 'stub');
+  await reread;
+  await messages(alice, 'two from bob').locator('button.delete').click();
+  await carol.locator('#messages li.deleted', { hasText: STUB }).waitFor();
+  assert.deepEqual(await lines(carol), ['in between', STUB]);
+  // A late joiner reads history, which keeps no deleted message.
+  const dave = await openPage('Dave', false);
+  await enterRoom(dave, 'stubs', 'viewer');
+  assert.deepEqual(await lines(dave), ['in between']);
+  assert.deepEqual(pageErrors, []);
+});
+
 test('the user card: delete, a time-out that ends by itself, kick, ban with a confirmation and undo', async () => {
   const alice = await openPage('Alice', true);
   await createRoom(alice, 'cards');
@@ -201,7 +242,8 @@ test('the user card: delete, a time-out that ends by itself, kick, ban with a co
   assert.equal(await mia.isVisible('#card-promote'), false, 'a moderator appoints nobody');
   await mia.click('#card-delete');
   await mia.locator('#card-status', { hasText: 'Message deleted.' }).waitFor();
-  await carol.locator('#messages li.deleted', { hasText: 'Message deleted by a moderator' }).waitFor();
+  await bob.locator('#messages li.deleted', { hasText: 'Message deleted by a moderator' }).waitFor();
+  await messages(carol, 'first from bob').waitFor({ state: 'detached' });
 
   // A 5-second time-out with a reason (his messages stay): he keeps reading, the message box
   // counts down, and it comes back by itself.
@@ -336,7 +378,7 @@ test('words for people: refusals are sentences, short cheers are no shouting, th
     'p-discrimination-action': 'hold', 'p-hold': false, 'p-links': 'allow', 'p-caps': true,
     'p-caps-ratio': '70', 'p-caps-letters': '12', 'p-caps-words': '4', 'p-repeated': '12',
     'p-phrases': '3', 'p-duplicate': '30', 'p-slow': '0', 'p-rate': String(room.maximumMessageRatePerSecond),
-    'p-timeout': '300',
+    'p-timeout': '300', 'p-deleted': 'hide',
   });
   // Before anyone chats (the review function caches a room's policy for a few seconds).
   await alice.selectOption('#p-links', 'block');

@@ -10,7 +10,7 @@ import { notice } from './notice.js';
 import { nameOf } from './people.js';
 import { loadAudit, loadBans, loadHeld } from './moderation.js';
 import { renderCard } from './card.js';
-import { arrived, renderTools, scrollDown, systemLine } from './messages.js';
+import { arrived, listChanged, renderTools, scrollDown, systemLine } from './messages.js';
 import { addMessage, showApproved } from './history.js';
 import { composerNote, renderComposer, restoreText } from './composer.js';
 
@@ -123,6 +123,25 @@ function keepInView(item) {
   else item.scrollIntoView({ block: 'nearest' });
 }
 
+/**
+ * A message a moderator deleted: a stub in its place for moderators and for its sender; for
+ * the other viewers a stub or nothing, as the room's policy says.
+ */
+function deleted(item) {
+  const room = state.room;
+  const stub = (room && room.moderates) || item.dataset.user === state.session.userId
+    || (room && room.policy.deletedForViewers === 'stub');
+  if (!stub) {
+    item.remove();
+    listChanged();
+    return;
+  }
+  item.classList.add('deleted');
+  item.querySelector('.text').textContent = 'Message deleted by a moderator.';
+  for (const extra of item.querySelectorAll('.masked-note')) extra.remove();
+  renderTools(item);
+}
+
 function onEvent(frame) {
   const attributes = frame.Attributes || {};
   const room = state.room;
@@ -138,12 +157,7 @@ function onEvent(frame) {
       // Seen, so a history answer still in flight cannot bring it back.
       if (id) state.seen.add(id);
       const item = document.querySelector(`#messages li[data-id="${CSS.escape(id || '')}"]`);
-      if (item) {
-        item.classList.add('deleted');
-        item.querySelector('.text').textContent = 'Message deleted by a moderator.';
-        for (const extra of item.querySelectorAll('.masked-note')) extra.remove();
-        renderTools(item);
-      }
+      if (item) deleted(item);
       if (state.card && state.card.messageId === id) renderCard();
       break;
     }

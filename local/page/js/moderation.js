@@ -131,6 +131,7 @@ function renderPolicy(room) {
   $('p-slow').value = p.slowModeSeconds || 0;
   $('p-rate').value = room.rate || 10;
   setLength($('p-timeout'), timeoutLength());
+  $('p-deleted').value = p.deletedForViewers || 'hide';
   capsChanged();
 }
 
@@ -181,6 +182,7 @@ export async function savePolicy(event) {
       },
       slowModeSeconds: count('p-slow'),
       timeoutSeconds: Number($('p-timeout').value),
+      deletedForViewers: $('p-deleted').value,
       actions: {
         ...withBorderline(base.actions, $('p-hold').checked),
         blockedTerms: $('p-blocked-action').value,

@@ -76,6 +76,18 @@ pub enum Action {
     Hold,
 }
 
+/// What viewers see where a moderator deleted a message (moderators always see a stub, and
+/// the sender sees their own).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeletedView {
+    /// Nothing: the message leaves their screen.
+    #[default]
+    Hide,
+    /// "Message deleted by a moderator" in its place, so the chat keeps its sense.
+    Stub,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkMode {
@@ -188,6 +200,8 @@ pub struct ModerationPolicy {
     /// The length of a moderator's one-click time-out (the chat page's line tools and the
     /// card's preselected length); the bans route takes any length it is given.
     pub timeout_seconds: u32,
+    /// What viewers see where a moderator deleted a message.
+    pub deleted_for_viewers: DeletedView,
 }
 
 impl Default for ModerationPolicy {
@@ -206,6 +220,7 @@ impl Default for ModerationPolicy {
             history_messages: 200,
             history_seconds: 24 * 3600,
             timeout_seconds: 300,
+            deleted_for_viewers: DeletedView::Hide,
         }
     }
 }
@@ -345,6 +360,10 @@ mod tests {
         assert!(serde_json::from_str::<ModerationPolicy>(r#"{"unknownRule":1}"#).is_err());
         assert_eq!(ModerationPolicy::default().languages, [Language::En]);
         assert_eq!(ModerationPolicy::default().timeout_seconds, 300);
+        let stubs: ModerationPolicy =
+            serde_json::from_str(r#"{"deletedForViewers":"stub"}"#).unwrap();
+        assert_eq!(stubs.deleted_for_viewers, DeletedView::Stub);
+        assert!(serde_json::from_str::<ModerationPolicy>(r#"{"deletedForViewers":"x"}"#).is_err());
         let endless: ModerationPolicy = serde_json::from_str(r#"{"timeoutSeconds":0}"#).unwrap();
         assert_eq!(
             endless.problems(),

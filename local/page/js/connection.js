@@ -62,6 +62,7 @@ export async function join(roomId, { focus } = {}) {
   if (!state.room || state.room.id !== roomId) {
     $('messages').replaceChildren();
     state.seen.clear();
+    state.older = null;
     state.people.clear();
     state.slow.readyAt = 0;
     state.unread = 0;

@@ -1,8 +1,9 @@
-// What was said before: the room's history, put in place by time and drawn once, and held
+// What was said before: the room's history, put in place by time and drawn once — the newest
+// page at once, older pages as the reader scrolls up, until the room's window ends — and held
 // messages a moderator approved.
 
 import { state } from './state.js';
-import { $ } from './dom.js';
+import { $, element } from './dom.js';
 import { api, fromView } from './api.js';
 import { notice } from './notice.js';
 import { seenPerson } from './people.js';
@@ -28,7 +29,63 @@ function placeInTime(item) {
   const later = timed.find((li) => Number(li.dataset.time) > at);
   if (later) later.before(item);
   else if (timed.length > 0) timed[timed.length - 1].after(item);
+  else if ($('beginning')) $('beginning').after(item);
   else $('messages').prepend(item);
+}
+
+// How many messages a history request asks for.
+const PAGE = 50;
+
+/** "This is the beginning of the chat" above the oldest message, once there is nothing older. */
+function renderBeginning(room) {
+  const older = state.older;
+  const done = older && older.room === room.id && !older.next;
+  const marker = $('beginning');
+  if (done && !marker) {
+    const item = element('li', 'beginning', 'This is the beginning of the chat.');
+    item.id = 'beginning';
+    $('messages').prepend(item);
+  } else if (!done && marker) {
+    marker.remove();
+  }
+}
+
+/** A list too short to scroll cannot be scrolled up: it asks for older pages by itself. */
+function fillScreen() {
+  const list = $('log');
+  if (list.scrollHeight <= list.clientHeight + 1) loadOlder();
+}
+
+/**
+ * The page before the oldest message on screen (the history API's cursor), when the reader
+ * nears the top; what they were reading stays where it was.
+ */
+export async function loadOlder() {
+  const room = state.room;
+  const older = state.older;
+  if (!room || !older || older.room !== room.id || !older.next || older.loading) return;
+  older.loading = true;
+  historyBusy(true);
+  let page;
+  try {
+    page = await api('GET', `/rooms/${encodeURIComponent(room.id)}/messages?limit=${PAGE}&before=${encodeURIComponent(older.next)}`);
+  } catch (e) {
+    older.loading = false;
+    if (state.room !== room) return;
+    historyBusy(false);
+    if (e.status !== 403) notice(`Older messages not loaded: ${e.message}`, 'error');
+    return;
+  }
+  if (state.room !== room || state.older !== older) return;
+  const list = $('log');
+  const fromBottom = list.scrollHeight - list.scrollTop;
+  for (const view of page.messages) addMessage(fromView(view), placeInTime);
+  older.next = page.next;
+  older.loading = false;
+  renderBeginning(room);
+  historyBusy(false);
+  list.scrollTop = list.scrollHeight - fromBottom;
+  fillScreen();
 }
 
 // While history loads the list is busy: screen readers do not read old messages out as new.
@@ -41,7 +98,7 @@ export async function loadHistory(room) {
   historyBusy(true);
   let page;
   try {
-    page = await api('GET', `/rooms/${encodeURIComponent(room.id)}/messages?limit=50`);
+    page = await api('GET', `/rooms/${encodeURIComponent(room.id)}/messages?limit=${PAGE}`);
   } catch (e) {
     // 403: banned, which the connection reports already.
     if (e.status !== 403 && state.room === room) notice(`History not loaded: ${e.message}`, 'error');
@@ -54,9 +111,13 @@ export async function loadHistory(room) {
   for (const view of [...page.messages].reverse()) {
     if (addMessage(fromView(view), placeInTime)) added += 1;
   }
+  // The first page for this room says where older pages start; a rejoin's keeps that place.
+  if (!state.older || state.older.room !== room.id) state.older = { room: room.id, next: page.next, loading: false };
+  renderBeginning(room);
   historyBusy(false);
   if (state.pinned) scrollDown();
   else if (added) { state.unread += added; renderPaused(); }
+  fillScreen();
 }
 
 // The sender's own held copy of a message, which the approved one replaces.

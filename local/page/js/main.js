@@ -12,6 +12,7 @@ import { wireCard } from './card.js';
 import { moveInList, nearBottom, renderPaused, scrollDown, setActiveName, systemLine, wireLongPress } from './messages.js';
 import { renderComposer, send } from './composer.js';
 import { applyRoom, join, reconnect, refreshRoom, stopRetrying } from './connection.js';
+import { loadOlder } from './history.js';
 import { createRoom } from './rooms.js';
 import { DEV_SESSION, enterLobby, showSignIn, signIn, signOut } from './session.js';
 import { kind, loadConfig, resumeCognito } from './identity.js';
@@ -44,6 +45,8 @@ $('log').addEventListener('focusin', (event) => {
   if (event.target.classList.contains('name')) setActiveName(event.target);
 });
 $('log').addEventListener('scroll', () => {
+  // Near the top: the page of history before it.
+  if ($('log').scrollTop < 150) loadOlder();
   const atBottom = nearBottom();
   if (atBottom === state.pinned) return;
   state.pinned = atBottom;

@@ -63,7 +63,7 @@ export function renderPaused() {
 /** After any change to the list: the empty state, and which name the Tab key reaches. */
 export function listChanged() {
   keepActiveName();
-  const empty = state.room && $('log').getAttribute('aria-busy') !== 'true' && !$('messages').querySelector('li');
+  const empty = state.room && $('log').getAttribute('aria-busy') !== 'true' && !$('messages').querySelector('li:not(.beginning)');
   show($('empty'), Boolean(empty));
 }
 

@@ -24,6 +24,7 @@ export const state = {
   pending: new Map(), // RequestId → {item, content} of a message not yet echoed
   seen: new Set(), // ids of the messages on screen (or deleted before they got there)
   people: new Map(), // userId → {displayName, role}: who has been seen in the room
+  older: null, // {room, next, loading}: where the room's older history pages start (null: none)
   heldLoads: 0, // the newest held-queue request: only its answer is drawn
   bansTimer: null,
   slow: { seconds: 0, readyAt: 0 }, // slow mode, and when this user may send again

@@ -1,13 +1,15 @@
 // Where the chat page puts people, in a real headless Chromium: a room has a link (it survives
 // a reload, and a signed-out visitor lands in the room after signing in), an empty room says what
 // to do, a link to a room that is gone says so, and a phone gets the chat first, with the room
-// list and the moderation tools behind buttons.
+// list and the moderation tools behind buttons, and its lock states fit: a time-out's countdown
+// is never cut, the notice and the box take two lines, a slow-mode wait ends with a promotion.
 'use strict';
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startStack, stopStack, launchBrowser, signIn, messages, say, statusIs, historyLoaded, createRoom,
+  openUserCard,
 } = require('./helpers');
 
 let main;
@@ -107,5 +109,81 @@ test('on a phone the chat comes first; rooms and moderation are a button away', 
   await alice.click('#mod-pane .back-to-chat');
   await alice.locator('#room').waitFor();
   await focusReaches(alice, 'message');
+  assert.deepEqual(pageErrors, []);
+});
+
+/** How the phone shows its lock: the box's placeholder against its room, the notice's lines. */
+const lockLayout = (page) => page.evaluate(() => {
+  const input = document.getElementById('message');
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const notice = document.getElementById('notice');
+  const noticeStyle = getComputedStyle(notice);
+  const inner = notice.clientHeight - parseFloat(noticeStyle.paddingTop) - parseFloat(noticeStyle.paddingBottom);
+  const lineHeight = parseFloat(noticeStyle.lineHeight) || parseFloat(noticeStyle.fontSize) * 1.2;
+  return {
+    placeholder: input.placeholder,
+    fits: context.measureText(input.placeholder).width
+      <= input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+    noticeLines: Math.round(inner / lineHeight),
+    notice: notice.textContent,
+  };
+});
+
+test('on a phone the lock states fit: a whole countdown, a one-line notice; a promotion ends a slow-mode wait', async () => {
+  const alice = await openPage('Alice', true);
+  await createRoom(alice, 'locks');
+  await alice.fill('#p-slow', '30');
+  await alice.click('#policy-form button[type=submit]');
+  await alice.locator('#policy-status', { hasText: 'Saved' }).waitFor();
+  const link = await alice.evaluate(() => location.hash);
+  const dave = await openPage('Dave', false, { viewport: PHONE, hash: link });
+  await statusIs(dave, 'connected as viewer');
+  const erin = await openPage('Erin', false, { viewport: PHONE, hash: link });
+  await statusIs(erin, 'connected as viewer');
+
+  // Erin waits out slow mode; made a moderator, her wait is gone at once.
+  await say(erin, 'erin here');
+  await messages(alice, 'erin here').waitFor();
+  await erin.waitForFunction(() => /^\d+ s$/.test(document.getElementById('send').textContent));
+  await openUserCard(alice, 'erin here');
+  await alice.click('#card-promote');
+  await erin.locator('#notice', { hasText: 'You are now a moderator' }).waitFor();
+  await erin.waitForFunction(() => document.getElementById('send').textContent === 'Send', null, { timeout: 2000 });
+  assert.doesNotMatch(await erin.textContent('#composer-note'), /slow mode/i);
+  await statusIs(erin, 'connected as moderator');
+  assert.equal(await erin.isDisabled('#send'), false);
+  await alice.keyboard.press('Escape');
+
+  // Dave is timed out for a week, the longest countdown there is: on his phone it is whole.
+  await say(dave, 'dave here');
+  await messages(alice, 'dave here').waitFor();
+  await openUserCard(alice, 'dave here');
+  await alice.selectOption('#card-duration', '604800');
+  await alice.click('#card-timeout');
+  await statusIs(dave, 'read only (timed out)');
+  await dave.waitForFunction(() => /\d:\d\d:\d\d$/.test(document.getElementById('message').placeholder));
+  let layout = await lockLayout(dave);
+  assert.ok(layout.fits, `the countdown fits: ${layout.placeholder}`);
+  assert.match(layout.placeholder, /1(67|68):\d\d:\d\d$/);
+  assert.equal(layout.noticeLines, 1, `one line of notice: ${layout.notice}`);
+  await alice.keyboard.press('Escape');
+
+  // With a long reason the notice still takes one line; a tap shows it all.
+  await alice.locator('#bans li.ban[data-user="dave"] button', { hasText: 'End time-out' }).click();
+  await statusIs(dave, 'connected as viewer');
+  await openUserCard(alice, 'dave here');
+  await alice.fill('#card-reason', 'please keep the spoilers for the film out of this chat until the weekend');
+  await alice.selectOption('#card-duration', '3600');
+  await alice.click('#card-timeout');
+  await dave.locator('#notice', { hasText: 'until the weekend.' }).waitFor();
+  layout = await lockLayout(dave);
+  assert.ok(layout.fits, `the countdown fits: ${layout.placeholder}`);
+  assert.equal(layout.noticeLines, 1);
+  await dave.click('#notice');
+  assert.ok((await lockLayout(dave)).noticeLines > 1, 'a tap shows the whole notice');
+  const box = await dave.locator('#message').boundingBox();
+  assert.ok(box.y + box.height <= PHONE.height, 'the message box stays on screen');
   assert.deepEqual(pageErrors, []);
 });

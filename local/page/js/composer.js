@@ -18,6 +18,17 @@ export function composerNote(text) {
   $('composer-note').textContent = text || '';
 }
 
+let measure = null;
+
+/** The first of `texts` that fits in the input's box, else the last. */
+function fitting(input, texts) {
+  const style = getComputedStyle(input);
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  measure = measure || document.createElement('canvas').getContext('2d');
+  measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return texts.find((text) => measure.measureText(text).width <= room) || texts[texts.length - 1];
+}
+
 export function renderComposer() {
   const input = $('message');
   const sendButton = $('send');
@@ -27,7 +38,9 @@ export function renderComposer() {
   let sendLabel = 'Send';
   if (lock && lock.kind === 'timedOut') {
     enabled = false;
-    placeholder = `Timed out: you can chat again in ${duration(lock.until - Date.now())}`;
+    // Never cut: the longest wording that fits the box (a phone's is narrow).
+    const left = duration(lock.until - Date.now());
+    placeholder = fitting(input, [`Timed out: you can chat again in ${left}`, `Timed out: back in ${left}`, `Back in ${left}`, left]);
   } else if (lock && lock.kind === 'banned') {
     placeholder = 'You are banned from this room';
   } else if (lock && lock.kind === 'kicked') {

@@ -3,7 +3,7 @@
 
 import { BANNED_RECHECK_MS, RETRY_FIRST_MS, RETRY_MAX_MS, state } from './state.js';
 import { $, element, show } from './dom.js';
-import { clock } from './format.js';
+import { time } from './format.js';
 import { api, transient } from './api.js';
 import { clearConnectionNotice, connectionNotice, notice } from './notice.js';
 import { roomUrl, setView } from './place.js';
@@ -148,7 +148,11 @@ export function applyRoom(room) {
     systemLine(seconds > 0 ? `Slow mode is on: one message every ${seconds} s.` : 'Slow mode is off.');
   }
   state.slow.seconds = seconds;
-  if (seconds === 0) state.slow.readyAt = 0;
+  // Off, or no longer one's to wait (a moderator is exempt): a countdown left over goes at once.
+  if (seconds === 0 || state.room.moderates) {
+    if (state.slow.readyAt > Date.now()) composerNote('');
+    state.slow.readyAt = 0;
+  }
   renderSlowMode();
   for (const item of document.querySelectorAll('#messages li.message')) renderTools(item);
   renderHint();
@@ -208,7 +212,7 @@ async function connect({ removedBy } = {}) {
       lockBanned(e, removedBy);
     } else if (e.code === 'TIMED_OUT') {
       // A backend without read-only tokens: no reading either, but the countdown still runs.
-      lockTimedOut(e.until, e.reason, false);
+      lockTimedOut(e.until, e.reason);
       setStatus('timed out');
     } else if (transient(e)) {
       scheduleReconnect();
@@ -222,7 +226,7 @@ async function connect({ removedBy } = {}) {
   if (generation !== state.generation || state.room !== room) return;
   const wasLocked = state.lock;
   if (issued.readOnly) {
-    lockTimedOut(issued.until, issued.reason || givenReason(removedBy), true);
+    lockTimedOut(issued.until, issued.reason || givenReason(removedBy));
   } else if (removedBy !== undefined) {
     // Neither banned nor timed out: a kick. Coming back is the user's own choice.
     state.lock = { kind: 'kicked', reason: removedBy };
@@ -330,14 +334,15 @@ function lockBanned(error, removedBy) {
 }
 
 /** Timed out: a countdown in the message box, and back by itself when it ends. */
-function lockTimedOut(until, reason, reading) {
+function lockTimedOut(until, reason) {
   const first = !state.lock || state.lock.kind !== 'timedOut';
   clearLock();
   const end = Date.parse(until) || Date.now() + 5000;
   state.lock = { kind: 'timedOut', until: end, reason };
   if (first) {
-    const what = reason ? `You are timed out until ${clock(end)}: ${reason}.` : `You are timed out by a moderator until ${clock(end)}.`;
-    notice(`${what}${reading ? ' You can still read along.' : ''}`, 'error');
+    // Short, for a phone's one line: the message box counts down to the second.
+    const until = time(end);
+    notice(reason ? `You are timed out until ${until}: ${reason}.` : `You are timed out by a moderator until ${until}.`, 'error');
   }
   showRejoin(null);
   // A little after the end, so the server agrees it is over; if not, it says until when.

@@ -40,6 +40,8 @@ $('p-caps').addEventListener('change', capsChanged);
 $('add-moderator').addEventListener('submit', addModerator);
 $('refresh-audit').addEventListener('click', loadAudit);
 $('paused').addEventListener('click', scrollDown);
+// On a phone a notice takes one line: a tap shows all of it.
+$('notice').addEventListener('click', () => $('notice').classList.toggle('expanded'));
 $('log').addEventListener('keydown', moveInList);
 $('log').addEventListener('focusin', (event) => {
   if (event.target.classList.contains('name')) setActiveName(event.target);

@@ -7,7 +7,7 @@ import { $, show } from './dom.js';
 import { up } from './hooks.js';
 import { ApiError } from './api.js';
 import { roomFromUrl, setView } from './place.js';
-import { addModerator, capsChanged, loadAudit, renderPeople, savePolicy } from './moderation.js';
+import { addModerator, capsChanged, loadAudit, renderPeople, savePolicy, setHeldOrder } from './moderation.js';
 import { wireCard } from './card.js';
 import { moveInList, nearBottom, renderPaused, scrollDown, setActiveName, systemLine, wireLongPress } from './messages.js';
 import { renderComposer, send } from './composer.js';
@@ -17,6 +17,7 @@ import { createRoom } from './rooms.js';
 import { DEV_SESSION, enterLobby, showSignIn, signIn, signOut } from './session.js';
 import { kind, loadConfig, resumeCognito } from './identity.js';
 import { wireSignIn } from './signin.js';
+import { keepFocus } from './focus.js';
 
 // Calls that go up the module layers (see hooks.js).
 Object.assign(up, { signOut, peopleChanged: renderPeople, refreshRoom, applyRoom, reconnect, announce: systemLine });
@@ -39,6 +40,9 @@ $('policy-form').addEventListener('submit', savePolicy);
 $('p-caps').addEventListener('change', capsChanged);
 $('add-moderator').addEventListener('submit', addModerator);
 $('refresh-audit').addEventListener('click', loadAudit);
+for (const radio of document.querySelectorAll('input[name="held-order"]')) {
+  radio.addEventListener('change', () => setHeldOrder(radio.value));
+}
 $('paused').addEventListener('click', scrollDown);
 // On a phone a notice takes one line: a tap shows all of it.
 $('notice').addEventListener('click', () => $('notice').classList.toggle('expanded'));
@@ -78,6 +82,7 @@ window.addEventListener('online', () => {
 setInterval(() => { if (state.room) renderComposer(); }, 250);
 wireCard();
 wireLongPress();
+keepFocus();
 wireSignIn();
 
 /** A reload: back where the page was; while the server cannot be reached, it keeps trying. */

@@ -269,12 +269,18 @@ export async function addModerator(event) {
   loadAudit();
 }
 
+/** The held queue oldest first (the default: the longest waiting) or newest first. */
+export function setHeldOrder(order) {
+  state.heldOrder = order === 'newest' ? 'newest' : 'oldest';
+  return loadHeld();
+}
+
 export async function loadHeld() {
   const room = state.room;
   if (!room || !room.moderates) return;
   const load = ++state.heldLoads;
   try {
-    const { held } = await api('GET', `/rooms/${encodeURIComponent(room.id)}/held`);
+    const { held } = await api('GET', `/rooms/${encodeURIComponent(room.id)}/held?order=${state.heldOrder}`);
     // Events and decisions overlap: an older answer must not draw over a newer one.
     if (load !== state.heldLoads || state.room !== room) return;
     const list = $('held');

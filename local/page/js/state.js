@@ -25,7 +25,8 @@ export const state = {
   seen: new Set(), // ids of the messages on screen (or deleted before they got there)
   people: new Map(), // userId → {displayName, role}: who has been seen in the room
   older: null, // {room, next, loading}: where the room's older history pages start (null: none)
-  heldLoads: 0, // the newest held-queue request: only its answer is drawn
+  heldLoads: 0,
+  heldOrder: 'oldest', // the held queue's order: 'oldest' or 'newest' first // the newest held-queue request: only its answer is drawn
   bansTimer: null,
   slow: { seconds: 0, readyAt: 0 }, // slow mode, and when this user may send again
   pinned: true, // the message list follows new messages (the reader has not scrolled up)

@@ -41,6 +41,10 @@ step "cargo test"
 cargo build --workspace --bins --locked
 cargo test --workspace --locked
 
+step "Load smoke test: chat-load through the debug chat-local (it must finish and lose nothing)"
+# Timed figures come from release runs (docs/PERFORMANCE.md); this only proves the whole chain.
+target/debug/chat-load --rooms 2 --clients 5 --rate 2 --duration 5 --moderate-every 1
+
 step "The deploy path: sam build of message-review for arm64 (scripts/package.sh --quick)"
 bash scripts/package.sh --quick
 

@@ -93,6 +93,10 @@ test('people chat; a blocked term is refused; a moderator deletes a message and 
   await alice.locator('#messages li.deleted').waitFor();
   assert.equal(await messages(bob, 'hello from bob').count(), 0);
 
+  // Carol's one-click tools on Bob's line, as the README shows them.
+  await messages(carol, 'still here').hover();
+  await picture(carol, 'chat-local-line-tools.png', { clip: await carol.locator('#room').boundingBox() });
+
   // Before the ban, Bob quietly takes a second chat token, to try his luck with it later.
   const spare = await bob.evaluate(async () => {
     const { token } = JSON.parse(sessionStorage.getItem('chat-local-session'));

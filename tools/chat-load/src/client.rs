@@ -13,6 +13,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::api::User;
 use crate::mix::{Kind, Outcome, outcome_of_error};
@@ -32,7 +33,11 @@ pub async fn connect(endpoint: &str, token: &str) -> Result<Ws, String> {
             .parse()
             .map_err(|_| "a chat token that is no subprotocol".to_owned())?,
     );
-    tokio_tungstenite::connect_async_with_config(request, None, true)
+    // Small buffers, as the emulator's: thousands of clients in one process stay cheap.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(0);
+    tokio_tungstenite::connect_async_with_config(request, Some(config), true)
         .await
         .map(|(ws, _)| ws)
         .map_err(|e| format!("WebSocket handshake: {e}"))

@@ -173,6 +173,7 @@ pub fn json(f: &Figures, d: &Derived, args: &Args) -> Value {
             "logSamples": f.server_warnings.as_ref().map(|w| w.2.clone()),
         },
         "loadToolCpuSecs": f.own_cpu_secs.map(round3),
+        "machineLoadAverage": {"start": f.load_average.0, "end": f.load_average.1},
         "pass": d.pass,
     })
 }
@@ -443,6 +444,21 @@ pub fn table(f: &Figures, d: &Derived, args: &Args) -> String {
         f.own_cpu_secs
             .map(|c| format!("{c:.1} s ({:.0}% of a core)", c / f.load_secs * 100.0))
             .unwrap_or_else(|| "-".into()),
+    );
+    row(
+        "machine load average",
+        format!(
+            "{} at the start, {} at the end (1 min, {} cores)",
+            f.load_average
+                .0
+                .map(|l| format!("{l:.2}"))
+                .unwrap_or_else(|| "-".into()),
+            f.load_average
+                .1
+                .map(|l| format!("{l:.2}"))
+                .unwrap_or_else(|| "-".into()),
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        ),
     );
     row(
         "result",

@@ -244,6 +244,9 @@ pub struct Figures {
     pub late: Late,
     pub readings: Readings,
     pub own_cpu_secs: Option<f64>,
+    /// The machine's 1-minute load average when the load started and when it ended (other
+    /// work on the machine shows here).
+    pub load_average: (Option<f64>, Option<f64>),
     pub timeline: Timeline,
 }
 
@@ -503,6 +506,7 @@ pub async fn run(args: &Args) -> Result<Figures, String> {
     let stop_sampler = Arc::new(AtomicBool::new(false));
     let peak = Arc::new(Mutex::new((0u64, 0u64)));
     clock.start_load();
+    let load_average_start = crate::server::load_average();
     let load_started = Instant::now();
     eprintln!(
         "chat-load: {} rooms × {} clients × {} msg/s for {} s ({} late joiners a room, mix {}), set up in {setup_secs:.1} s",
@@ -685,6 +689,7 @@ pub async fn run(args: &Args) -> Result<Figures, String> {
     }
     let review_after = api.metrics().await.map(|t| ReviewMetrics::parse(&t));
     readings.end = pid.and_then(Sample::of);
+    let load_average_end = crate::server::load_average();
     stop_sampler.store(true, Ordering::Relaxed);
     let _ = sampler.await;
 
@@ -762,6 +767,7 @@ pub async fn run(args: &Args) -> Result<Figures, String> {
         .expect("not poisoned");
     figures.readings = readings;
     figures.own_cpu_secs = own_cpu_secs;
+    figures.load_average = (load_average_start, load_average_end);
     drop(spawned);
     Ok(figures)
 }
@@ -935,6 +941,7 @@ fn count(rooms: &[Room], results: &[Vec<Option<ClientResult>>]) -> Figures {
         },
         readings: Readings::default(),
         own_cpu_secs: None,
+        load_average: (None, None),
         timeline: Timeline::default(),
     };
     for (room, results) in rooms.iter().zip(results) {

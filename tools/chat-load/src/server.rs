@@ -212,6 +212,16 @@ impl Sample {
     }
 }
 
+/// The machine's 1-minute load average (`/proc/loadavg`).
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// utime + stime from `/proc/<pid>/stat` (fields 14 and 15; the name in parentheses may hold
 /// spaces, so fields are counted after its closing parenthesis).
 pub fn cpu_ticks(stat: &str) -> Option<u64> {
@@ -261,6 +271,7 @@ mod tests {
             Some(81234)
         );
         assert_eq!(rss_kib("Name:\tx\n"), None);
+        assert!(load_average().is_some_and(|l| l >= 0.0));
         let me = Sample::of_self().expect("this process");
         assert!(me.rss_kib > 0 && me.open_files > 0);
     }

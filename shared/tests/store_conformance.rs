@@ -9,7 +9,8 @@ use chat_core::domain::records::{
 };
 use chat_core::domain::role::Role;
 use chat_core::store::{
-    ChatStore, Condition, EmbeddedStore, Item, Query, SlowMode, Store, StoreError, now_secs,
+    ChatStore, Condition, EmbeddedStore, Item, Query, SlowMode, Store, StoreError, Trimmed,
+    now_secs,
 };
 use chat_core::testing::MotoServer;
 use serde_json::{Map, Value, json};
@@ -398,7 +399,13 @@ async fn history_and_held<S: Store>(chat: ChatStore<S>) {
     assert!(page.messages.iter().all(|m| m.id != "MsgId0000004"));
     assert_eq!(page.messages.len(), 5);
 
-    assert_eq!(chat.trim_history(room, 4, 100).await.unwrap(), 1);
+    assert_eq!(
+        chat.trim_history(room, 4, 100).await.unwrap(),
+        Trimmed {
+            kept: 4,
+            dropped: 1
+        }
+    );
     let page = chat.history(room, 10, None, since).await.unwrap();
     assert_eq!(page.messages.len(), 4);
     assert_eq!(page.messages[3].id, "MsgId0000001");

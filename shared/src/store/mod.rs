@@ -23,7 +23,7 @@ pub use dynamo::DynamoStore;
 pub use embedded::EmbeddedStore;
 pub use repository::{
     AuditPage, ChatStore, HELD_PER_ROOM, HELD_PER_SENDER, HELD_TTL_SECS, HeldPage, HistoryPage,
-    SlowMode,
+    SlowMode, Trimmed,
 };
 
 /// One item: its key, its TTL (Unix seconds, as DynamoDB TTL wants), its attributes.

@@ -74,6 +74,14 @@ pub struct HistoryPage {
     pub next: Option<String>,
 }
 
+/// What a full trim of history did: messages it kept (the room's history now, as far as this
+/// writer knows) and dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Trimmed {
+    pub kept: usize,
+    pub dropped: usize,
+}
+
 /// The sort key of a message in history: delivery time first, so `sk` order is time order.
 fn history_sk(send_time: i64, message_id: &str) -> String {
     format!("{HIST}{send_time:015}#{message_id}")
@@ -421,16 +429,17 @@ impl<S: Store> ChatStore<S> {
         room_id: &str,
         keep: usize,
         batch: usize,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<Trimmed, StoreError> {
         let page = self
             .room_page(room_id, HIST, keep + batch, None, true)
             .await?;
+        let kept = page.items.len().min(keep);
         let mut dropped = 0;
         for item in page.items.into_iter().skip(keep) {
             self.store.delete(&item.pk, &item.sk).await?;
             dropped += 1;
         }
-        Ok(dropped)
+        Ok(Trimmed { kept, dropped })
     }
 
     /// Drops the `n` oldest messages of history: how a writer that knows it added at least `n`

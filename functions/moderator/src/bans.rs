@@ -103,11 +103,14 @@ async fn enforce<S: Store>(m: &Moderator<S>, room: &RoomRecord, ban: &Ban) -> Re
         .disconnect_user()
         .room_identifier(&room.room_arn)
         .user_id(&ban.user_id)
-        .reason(
-            ban.reason
-                .clone()
-                .unwrap_or_else(|| "Banned by a moderator".to_owned()),
-        )
+        .reason(ban.reason.clone().unwrap_or_else(|| {
+            // A time-out is not a ban: the viewer's page shows this reason.
+            match ban.until {
+                Some(_) => "Timed out by a moderator",
+                None => "Banned by a moderator",
+            }
+            .to_owned()
+        }))
         .send()
         .await;
     if let Err(err) = disconnected {

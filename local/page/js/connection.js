@@ -313,12 +313,12 @@ function scheduleReconnect(again = () => connect()) {
   if (retry.attempt === 2) connectionNotice('The connection to the chat was lost: reconnecting…');
 }
 
-// The words the moderator function puts on a disconnect when the moderator gave no reason,
-// for a ban and a time-out alike: not a reason to show a timed-out viewer.
-const NO_REASON = 'Banned by a moderator';
+// The words the moderator function puts on a disconnect when the moderator gave no reason
+// (functions/moderator/src/bans.rs): not a reason of the moderator's to show.
+const NO_REASON = ['Banned by a moderator', 'Timed out by a moderator'];
 
 /** A disconnect's reason, if a moderator gave one. */
-const givenReason = (reason) => (reason && reason !== NO_REASON ? reason : '');
+const givenReason = (reason) => (reason && !NO_REASON.includes(reason) ? reason : '');
 
 function lockBanned(error, removedBy) {
   clearLock();

@@ -78,6 +78,66 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// Tokens for `count` requests, user `user(i)` each, timed one by one (sorted).
+async fn latencies<S: chat_core::store::Store>(
+    issuer: &TokenIssuer<S>,
+    room_id: &str,
+    count: usize,
+    user: impl Fn(usize) -> String,
+) -> Vec<Duration> {
+    let mut latencies = Vec::with_capacity(count);
+    for i in 0..count {
+        let user = user(i);
+        let req = api_request(
+            "POST /rooms/{roomId}/tokens",
+            &[("roomId", room_id)],
+            &[],
+            Some(&[("sub", &user)]),
+            None,
+        );
+        let t = Instant::now();
+        let response = handle(req, issuer).await.unwrap();
+        latencies.push(t.elapsed());
+        assert_eq!(response.status(), 200);
+    }
+    latencies.sort();
+    latencies
+}
+
+fn moto_installed() -> bool {
+    std::env::var_os("MOTO_SERVER").is_some()
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../.venv/bin/moto_server")
+            .exists()
+}
+
+/// Runs benches/node/issue.mjs against the same emulator and table: (p50, p99) in ms, or
+/// `None` if its packages are not installed.
+fn node_sample(ivs: &str, dynamo: &str, table: &str, room_id: &str) -> Option<(f64, f64)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/node");
+    if !dir.join("node_modules").exists() {
+        return None;
+    }
+    let output = std::process::Command::new("node")
+        .arg("issue.mjs")
+        .current_dir(&dir)
+        .env("IVS_ENDPOINT", ivs)
+        .env("DYNAMO_ENDPOINT", dynamo)
+        .env("TABLE", table)
+        .env("ROOM_ID", room_id)
+        .env("TOKENS", "500")
+        .env("USERS", "50")
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let figures: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+    Some((figures["p50_ms"].as_f64()?, figures["p99_ms"].as_f64()?))
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -167,19 +227,28 @@ fn main() {
         }
 
         // ---- handler latency --------------------------------------------------------------
+        // Returning viewers (a reconnecting audience: their profile is current, so a token
+        // costs reads and CreateChatToken only) and first-time viewers (the profile is written).
         let store = ChatStore::new(EmbeddedStore::open(&dir.path().join("warm")).unwrap());
         store.create_room(&record).await.unwrap();
-        let issuer = TokenIssuer { ivs, store };
-        let mut latencies = Vec::new();
-        for i in 0..2000 {
-            let user = format!("viewer-{i}");
-            let req = api_request("POST /rooms/{roomId}/tokens", &[("roomId", &room_id)], &[], Some(&[("sub", &user)]), None);
-            let t = Instant::now();
-            let response = handle(req, &issuer).await.unwrap();
-            latencies.push(t.elapsed());
-            assert_eq!(response.status(), 200);
-        }
-        latencies.sort();
+        let issuer = TokenIssuer { ivs: ivs.clone(), store };
+        let first = latencies(&issuer, &room_id, 2000, |i| format!("viewer-{i}")).await;
+        let returning = latencies(&issuer, &room_id, 2000, |i| format!("viewer-{}", i % 200)).await;
+
+        // The deployed shape: DynamoDB (moto on loopback) instead of the embedded store, and
+        // the same job written in Node.js (benches/node/issue.mjs) against the same servers.
+        let moto_figures = if moto_installed() {
+            let moto = chat_core::testing::MotoServer::start();
+            let store = ChatStore::new(moto.table("bench").await);
+            store.create_room(&record).await.unwrap();
+            let issuer = TokenIssuer { ivs: ivs.clone(), store };
+            latencies(&issuer, &room_id, 50, |i| format!("viewer-{i}")).await;
+            let ours = latencies(&issuer, &room_id, 500, |i| format!("viewer-{}", i % 50)).await;
+            let node = node_sample(&emu.endpoint(), &moto.endpoint, "bench", &room_id);
+            Some((ours, node))
+        } else {
+            None
+        };
 
         println!("== {} ==", binary.file_name().unwrap_or_default().to_string_lossy());
         if binary.exists() {
@@ -195,12 +264,31 @@ fn main() {
         } else {
             println!("cold start: skipped, {} not built (run scripts/bench-lambdas.sh)", binary.display());
         }
-        println!(
-            "handler latency (2,000 tokens, emulator on loopback, embedded store): p50 {:?} p99 {:?} max {:?}",
-            percentile(&latencies, 0.5),
-            percentile(&latencies, 0.99),
-            latencies[latencies.len() - 1]
-        );
+        let show = |what: &str, l: &[Duration]| {
+            println!(
+                "handler latency, {what}: p50 {:?} p99 {:?} max {:?}",
+                percentile(l, 0.5),
+                percentile(l, 0.99),
+                l[l.len() - 1]
+            )
+        };
+        show("embedded store, 2,000 first-time viewers", &first);
+        show("embedded store, 2,000 tokens of 200 returning viewers", &returning);
+        match moto_figures {
+            Some((ours, node)) => {
+                show("DynamoDB (moto), 500 tokens of 50 returning viewers", &ours);
+                match node {
+                    Some(node) => println!(
+                        "  the same job in Node.js 20 (AWS SDK v3), same servers and users: p50 {:.3} ms p99 {:.3} ms — Rust is {:.1}x faster at p50",
+                        node.0,
+                        node.1,
+                        node.0 / (percentile(&ours, 0.5).as_secs_f64() * 1e3)
+                    ),
+                    None => println!("  Node.js sample: skipped (run `npm ci` in functions/token-issuer/benches/node)"),
+                }
+            }
+            None => println!("DynamoDB (moto): skipped, .venv/bin/moto_server not installed (bash scripts/test.sh installs it)"),
+        }
         emu.shutdown().await.unwrap();
     });
 }

@@ -17,8 +17,12 @@ pub struct Emulator {
 
 impl Emulator {
     /// Starts the binary on a free port with extra flags and waits for its `listening on` line.
+    /// `EMULATOR_BIN` runs another build instead (an older commit's, to bisect a regression
+    /// with the same load in the same run).
     pub fn spawn(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ivschat-emulator"))
+        let bin = std::env::var_os("EMULATOR_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_ivschat-emulator").into());
+        let mut child = Command::new(bin)
             .args(["--bind", "127.0.0.1:0"])
             .args(args)
             .env("RUST_LOG", "error")

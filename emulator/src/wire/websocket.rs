@@ -28,7 +28,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::AppState;
-use crate::live::{Control, Controls, Deliveries, Delivery};
+use crate::live::{Control, Deliveries, Delivery};
 use crate::model::messaging::error_json;
 use crate::model::{Timestamp, new_id};
 use crate::service::{Connection, FrameError};
@@ -93,10 +93,14 @@ enum Stop {
     Gone,
 }
 
+/// The connection's wait for its control, made once: the same registration serves the whole
+/// connection, instead of a new one (two locks) at each of its thousands of wake-ups.
+type ControlWait<'a> = Pin<&'a mut (dyn Future<Output = Control> + Send)>;
+
 /// Runs a write unless a control comes first or the socket takes nothing for `timeout`.
 async fn guarded<T>(
     write: impl Future<Output = Result<T, axum::Error>>,
-    controls: &mut Controls,
+    control: &mut ControlWait<'_>,
     timeout: Duration,
     user: &str,
 ) -> Result<T, Stop> {
@@ -111,7 +115,7 @@ async fn guarded<T>(
             let race = Box::pin(async {
                 tokio::select! {
                     biased;
-                    control = controls.recv() => Err(control),
+                    control = control.as_mut() => Err(control),
                     written = tokio::time::timeout(timeout, write) => Ok(written),
                 }
             });
@@ -254,7 +258,13 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
     let timeout = app.ws_write_timeout;
     let membership = &mut connection.membership;
     let (deliveries, controls) = (&mut membership.deliveries, &mut membership.controls);
+    // The waits that last as long as the connection are made once, outside the loop: remade
+    // at every delivery they cost each wake-up a registration with the control slot and with
+    // the server's shutdown signal (shared by every connection).
+    let control = pin!(controls.recv());
+    let mut control: ControlWait = control;
     let mut stopping = app.service.shutdown_signal();
+    let mut stopping = pin!(async move { stopping.wait_for(|stop| *stop).await.is_ok() });
     let remaining =
         (connection.session_expires.unix_nanos() - Timestamp::now().unix_nanos()).max(0);
     let expiry = tokio::time::sleep(Duration::from_nanos(remaining as u64));
@@ -265,17 +275,17 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
     let stop = loop {
         let step: Result<(), Stop> = tokio::select! {
             biased;
-            control = controls.recv() => Err(Stop::Control(control)),
-            _ = async { stopping.wait_for(|stop| *stop).await.is_ok() } => Err(Stop::Close(CLOSE_GOING_AWAY, "The server is shutting down")),
+            control = control.as_mut() => Err(Stop::Control(control)),
+            _ = stopping.as_mut() => Err(Stop::Close(CLOSE_GOING_AWAY, "The server is shutting down")),
             () = &mut expiry => {
                 let expired = FrameError { code: 401, message: "The chat session has expired".to_owned() };
-                guarded(send_error(&mut sink, "", &expired), controls, timeout, user).await
+                guarded(send_error(&mut sink, "", &expired), &mut control, timeout, user).await
                     .and(Err(Stop::Close(CLOSE_NORMAL, "Session expired")))
             }
             delivery = deliveries.recv() => match delivery {
                 Ok(delivery) => {
                     let write = write_deliveries(&mut sink, delivery, deliveries, &mut disconnect_written, user);
-                    guarded(write, controls, timeout, user).await.and_then(|batch| batch)
+                    guarded(write, &mut control, timeout, user).await.and_then(|batch| batch)
                 }
                 Err(RecvError::Lagged(skipped)) => Err(fell_behind(skipped, user)),
                 Err(RecvError::Closed) => Err(Stop::Close(CLOSE_NORMAL, "The room was deleted")),
@@ -283,7 +293,7 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
             outcome = async { in_flight.as_mut().expect("guarded").1.as_mut().await }, if in_flight.is_some() => {
                 let (request_id, _) = in_flight.take().expect("guarded");
                 match outcome {
-                    Err(error) => guarded(send_error(&mut sink, &request_id, &error), controls, timeout, user).await,
+                    Err(error) => guarded(send_error(&mut sink, &request_id, &error), &mut control, timeout, user).await,
                     Ok(()) => Ok(()),
                 }
             }
@@ -298,12 +308,12 @@ async fn run(socket: WebSocket, mut connection: Connection, app: Arc<AppState>) 
                     }
                     Err(bad) => {
                         let error = FrameError { code: 400, message: bad.message };
-                        guarded(send_error(&mut sink, &bad.request_id, &error), controls, timeout, user).await
+                        guarded(send_error(&mut sink, &bad.request_id, &error), &mut control, timeout, user).await
                     }
                 },
                 Some(Ok(Message::Binary(_))) => {
                     let error = FrameError { code: 400, message: "Frames must be JSON text".to_owned() };
-                    guarded(send_error(&mut sink, "", &error), controls, timeout, user).await
+                    guarded(send_error(&mut sink, "", &error), &mut control, timeout, user).await
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(()),
                 Some(Ok(Message::Close(_))) => {

@@ -17,15 +17,17 @@ pub fn check(text: &str, policy: &SpamPolicy) -> Option<Rule> {
         letters += 1;
         upper += usize::from(c.is_uppercase());
     }
-    // Words with a letter: "GG", "LETS GO" and "TROLL SPAM 1 lol" are cheers, not shouting.
-    let words = text
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .count();
+    // Words with a letter: "GG", "LETS GO" and "TROLL SPAM 1 lol" are cheers, not shouting
+    // (counted last: most messages are not shouted).
+    let words = || {
+        text.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count()
+    };
     if letters >= policy.caps_min_letters
-        && words >= policy.caps_min_words
         && policy.max_caps_ratio < 1.0
         && upper as f32 / letters as f32 > policy.max_caps_ratio
+        && words() >= policy.caps_min_words
     {
         return Some(Rule::Caps);
     }

@@ -20,6 +20,7 @@ const CRATES: &[&str] = &[
     "functions/message-review",
     "local",
     "tools/iam-policies",
+    "tools/chat-load",
 ];
 
 fn workspace() -> PathBuf {

@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::api::User;
 use crate::mix::{Kind, Outcome, outcome_of_error};
-use crate::run::{Clock, Recorder};
+use crate::recorder::{Clock, Recorder};
 
 pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;

@@ -9,6 +9,7 @@ mod args;
 mod client;
 mod metrics;
 mod mix;
+mod recorder;
 mod report;
 mod run;
 mod server;

@@ -27,6 +27,12 @@ pub struct LocalConfig {
     /// Where the store, the emulator's rooms and chat logs, and the sign-in key are kept.
     #[arg(long, env = "CHAT_DATA_DIR", default_value = ".chat-local")]
     pub data_dir: PathBuf,
+    /// Keep the app's state in this DynamoDB table instead of the embedded store (created if
+    /// missing, laid out as template.yaml's). Endpoint, region and credentials come from the
+    /// AWS environment: `AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:5000` for moto or DynamoDB
+    /// Local, as the deployed functions read theirs.
+    #[arg(long, env = "CHAT_TABLE_NAME")]
+    pub table_name: Option<String>,
     /// The origin allowed to call the API from another page (the template's CorsAllowOrigin).
     #[arg(long, env = "CHAT_LOCAL_CORS_ALLOW_ORIGIN", default_value = "*")]
     pub cors_allow_origin: String,
@@ -81,6 +87,7 @@ impl LocalConfig {
             port: 0,
             emulator_port: 0,
             data_dir: data_dir.into(),
+            table_name: None,
             cors_allow_origin: "*".into(),
             default_policy: None,
             oidc: crate::oidc::OidcArgs::default(),

@@ -7,7 +7,7 @@
 //!   would receive ([`api`]), after its JWT is verified as the authorizer does ([`auth`]);
 //! - the message-review function on a Lambda Invoke endpoint ([`invoke`]), the review handler
 //!   of every room the API creates;
-//! - the embedded store under `<data-dir>/store`, and the chat page at `/` ([`page`]).
+//! - the embedded store under `<data-dir>/store` (or a DynamoDB table, `--table-name`), and the chat page at `/` ([`page`]).
 //!
 //! IAM is enforced as on AWS: the emulator holds template.yaml's policy for each function
 //! ([`iam_policy`]), and each function calls it with its own key, so a function can do here
@@ -43,7 +43,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chat_core::store::{ChatStore, EmbeddedStore};
+use chat_core::config::AnyStore;
+use chat_core::store::{ChatStore, DynamoStore, EmbeddedStore};
 use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use tokio::sync::oneshot;
 
@@ -96,10 +97,10 @@ pub struct App {
     pub auth: auth::DevAuth,
     /// The OIDC issuer whose RS256 tokens are accepted too (`--oidc-issuer`), if any.
     pub oidc: Option<oidc::OidcVerifier>,
-    pub token_issuer: token_issuer::TokenIssuer<EmbeddedStore>,
-    pub provisioner: room_provisioner::Provisioner<EmbeddedStore>,
-    pub moderator: moderator::Moderator<EmbeddedStore>,
-    pub reviewer: message_review::Reviewer<EmbeddedStore>,
+    pub token_issuer: token_issuer::TokenIssuer<AnyStore>,
+    pub provisioner: room_provisioner::Provisioner<AnyStore>,
+    pub moderator: moderator::Moderator<AnyStore>,
+    pub reviewer: message_review::Reviewer<AnyStore>,
     pub account_id: String,
     /// The policy of rooms that have none of their own (shown by the page's policy editor).
     pub default_policy: chat_core::domain::policy::ModerationPolicy,
@@ -163,7 +164,12 @@ pub struct RunningStack {
     pub review_handler_arn: String,
     pub data_dir: PathBuf,
     /// The store the functions share (for tests that set up what the API cannot).
-    pub store: ChatStore<EmbeddedStore>,
+    pub store: ChatStore<AnyStore>,
+    /// Where the store is: its file, or `dynamodb:<table>`.
+    pub store_location: String,
+    /// With a DynamoDB table, the data directory's lock (the embedded store's file holds it
+    /// otherwise): one chat-local per directory.
+    _dir_lock: Option<std::fs::File>,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -178,6 +184,48 @@ fn http_url(addr: SocketAddr) -> String {
     format!("http://{addr}")
 }
 
+/// The embedded store under the data directory, or the `--table-name` DynamoDB table (with
+/// the directory locked on its own).
+async fn open_store(
+    config: &LocalConfig,
+) -> Result<(ChatStore<AnyStore>, String, Option<std::fs::File>), StartError> {
+    let dir = &config.data_dir;
+    let Some(table) = &config.table_name else {
+        let path = dir.join("store");
+        let store = EmbeddedStore::open_file(&path).map_err(|e| StartError::Store {
+            locked: e.is_locked(),
+            message: e.to_string(),
+        })?;
+        let location = path.display().to_string();
+        return Ok((ChatStore::new(AnyStore::Embedded(store)), location, None));
+    };
+    let lock_path = dir.join("chat-local.lock");
+    let lock = std::fs::File::create(&lock_path).map_err(|source| StartError::DataDir {
+        dir: dir.clone(),
+        source,
+    })?;
+    if lock.try_lock().is_err() {
+        return Err(StartError::Store {
+            message: format!("{} is held by another process", lock_path.display()),
+            locked: true,
+        });
+    }
+    let client = chat_core::config::dynamodb_client(&config.emulator.region).await;
+    let store = DynamoStore::ensure_table(client, table)
+        .await
+        .map_err(|e| StartError::Store {
+            message: format!(
+                "cannot use the DynamoDB table {table} (is AWS_ENDPOINT_URL_DYNAMODB right?): {e}"
+            ),
+            locked: false,
+        })?;
+    Ok((
+        ChatStore::new(AnyStore::Dynamo(store)),
+        format!("dynamodb:{table}"),
+        Some(lock),
+    ))
+}
+
 impl RunningStack {
     /// Starts the emulator and the App HTTP API.
     pub async fn start(config: LocalConfig) -> Result<Self, StartError> {
@@ -188,12 +236,7 @@ impl RunningStack {
         })?;
         // The store first: its lock keeps a second chat-local off this data directory before
         // it touches anything else (the signing key, the emulator's files).
-        let store =
-            EmbeddedStore::open_file(&dir.join("store")).map_err(|e| StartError::Store {
-                locked: e.is_locked(),
-                message: e.to_string(),
-            })?;
-        let store = ChatStore::new(store);
+        let (store, store_location, dir_lock) = open_store(&config).await?;
         let auth = auth::DevAuth::load_or_create(&dir)?;
         // The app listens first: the emulator needs its address to invoke the review function.
         let wanted = SocketAddr::new(config.host, config.port);
@@ -276,6 +319,8 @@ impl RunningStack {
             emulator,
             review_handler_arn,
             store,
+            store_location,
+            _dir_lock: dir_lock,
             data_dir: dir,
             stop,
             server,

@@ -60,6 +60,7 @@ fn print_banner(stack: &RunningStack) {
   IAM              enforced: each function calls IVS under its policy in template.yaml
   Metrics          {app}/metrics   (what the functions count, as CloudWatch will show it)
   Data             {data}   (delete it to start over)
+  Store            {store}
 
 Sign in on the chat page (tick \"admin\" to create rooms), or get a JWT for the API:
   curl -s -X POST {app}/dev/login -d '{{\"userId\":\"alice\",\"displayName\":\"Alice\",\"groups\":[\"admin\"]}}'
@@ -68,6 +69,7 @@ AWS CLI and SDKs reach the emulator with AWS_ENDPOINT_URL_IVSCHAT={ivs}
 Ctrl-C stops.",
         arn = stack.review_handler_arn,
         data = stack.data_dir.display(),
+        store = stack.store_location,
         key = chat_local::DEVELOPER_KEY.0,
         secret = chat_local::DEVELOPER_KEY.1,
     );

@@ -65,6 +65,19 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
 
+/// A DynamoDB client from the AWS environment (`AWS_ENDPOINT_URL_DYNAMODB`, credentials), in
+/// `fallback_region` when the environment names none (chat-local on moto or DynamoDB Local).
+pub async fn dynamodb_client(fallback_region: &str) -> aws_sdk_dynamodb::Client {
+    let sdk = sdk_config().await;
+    let mut config = aws_sdk_dynamodb::config::Builder::from(&sdk);
+    if sdk.region().is_none() {
+        config = config.region(aws_sdk_dynamodb::config::Region::new(
+            fallback_region.to_owned(),
+        ));
+    }
+    aws_sdk_dynamodb::Client::from_conf(config.build())
+}
+
 /// Either adapter, chosen at start-up.
 #[derive(Clone)]
 pub enum AnyStore {

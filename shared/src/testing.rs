@@ -10,11 +10,6 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    TimeToLiveSpecification,
-};
-
 use crate::store::DynamoStore;
 use ivschat_emulator::iam::{PolicyFile, Principal};
 
@@ -84,45 +79,9 @@ pub async fn emulator_with_iam(policy: PolicyFile) -> ivschat_emulator::RunningE
 /// Creates a table laid out as `template.yaml` declares it (`pk`/`sk`, TTL on `expiresAt`),
 /// through `client`; the store on it, through the same client.
 pub async fn create_table(client: aws_sdk_dynamodb::Client, name: &str) -> DynamoStore {
-    let key = |name: &str, kind| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build()
-            .expect("key")
-    };
-    let attribute = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .expect("attribute")
-    };
-    client
-        .create_table()
-        .table_name(name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .key_schema(key("pk", KeyType::Hash))
-        .key_schema(key("sk", KeyType::Range))
-        .attribute_definitions(attribute("pk"))
-        .attribute_definitions(attribute("sk"))
-        .send()
+    DynamoStore::ensure_table(client, name)
         .await
-        .expect("table created");
-    client
-        .update_time_to_live()
-        .table_name(name)
-        .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .attribute_name("expiresAt")
-                .enabled(true)
-                .build()
-                .expect("ttl"),
-        )
-        .send()
-        .await
-        .expect("ttl enabled");
-    DynamoStore::new(client, name)
+        .expect("table created")
 }
 
 impl DynamoProxy {

@@ -1,7 +1,7 @@
 //! What the chat-local suites share: HTTP to the stack, signed-in callers, chat sockets.
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use chat_core::testing::{ChatSocket, chat_connect};
@@ -235,4 +235,13 @@ pub async fn set_policy(client: &Client, room: &str, policy: Value) -> Reply {
             Some(json!({ "policy": policy })),
         )
         .await
+}
+
+/// A loopback port free at the time of asking (for a chat-local started as its own process).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

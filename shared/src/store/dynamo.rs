@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+    ScalarAttributeType, TableStatus, TimeToLiveSpecification,
+};
 use serde_json::{Map, Value};
 
 use super::{Condition, Item, Page, Query, Store, StoreError, now_secs};
@@ -82,6 +85,93 @@ impl DynamoStore {
             client,
             table: table.into(),
         }
+    }
+
+    /// The store on table `name`, created first if it does not exist, laid out as
+    /// `template.yaml` declares it (`pk`/`sk` strings, on-demand, TTL on `expiresAt`). For a
+    /// local DynamoDB (moto, DynamoDB Local) under chat-local and the tests; a deployed stack's
+    /// table comes from its template.
+    pub async fn ensure_table(client: Client, name: &str) -> Result<Self, StoreError> {
+        let exists = match client.describe_table().table_name(name).send().await {
+            Ok(_) => true,
+            Err(e) if e.code() == Some("ResourceNotFoundException") => false,
+            Err(e) => return Err(backend(e)),
+        };
+        if !exists {
+            let created = client
+                .create_table()
+                .table_name(name)
+                .billing_mode(BillingMode::PayPerRequest)
+                .key_schema(key_element(PK, KeyType::Hash)?)
+                .key_schema(key_element(SK, KeyType::Range)?)
+                .attribute_definitions(string_attribute(PK)?)
+                .attribute_definitions(string_attribute(SK)?)
+                .send()
+                .await;
+            match created {
+                // Another process created it first: as good.
+                Err(e) if e.code() == Some("ResourceInUseException") => {}
+                other => {
+                    other.map_err(backend)?;
+                }
+            }
+        }
+        wait_until_active(&client, name).await?;
+        if !exists {
+            let ttl = TimeToLiveSpecification::builder()
+                .attribute_name(EXPIRES_AT)
+                .enabled(true)
+                .build()
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            client
+                .update_time_to_live()
+                .table_name(name)
+                .time_to_live_specification(ttl)
+                .send()
+                .await
+                .map_err(backend)?;
+        }
+        Ok(Self::new(client, name))
+    }
+}
+
+fn key_element(name: &str, kind: KeyType) -> Result<KeySchemaElement, StoreError> {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()
+        .map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+fn string_attribute(name: &str) -> Result<AttributeDefinition, StoreError> {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+/// A new table takes seconds to become ACTIVE on AWS (at once on moto and DynamoDB Local).
+async fn wait_until_active(client: &Client, name: &str) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let table = client
+            .describe_table()
+            .table_name(name)
+            .send()
+            .await
+            .map_err(backend)?
+            .table;
+        let status = table.and_then(|t| t.table_status);
+        if status.is_none() || status == Some(TableStatus::Active) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(StoreError::Backend(format!(
+                "DynamoDB table {name} is not ACTIVE after two minutes"
+            )));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }
 

@@ -60,6 +60,11 @@ pub struct Args {
     /// `target/<profile>/chat-local`).
     #[arg(long, conflicts_with = "url")]
     pub server: Option<PathBuf>,
+    /// Run the started chat-local on this DynamoDB table (its `--table-name`; created if
+    /// missing) instead of the embedded store. The endpoint and credentials come from the AWS
+    /// environment, e.g. `AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:5000` for moto's server.
+    #[arg(long, conflicts_with = "url")]
+    pub table_name: Option<String>,
     /// Write the figures as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,

@@ -287,18 +287,22 @@ pub async fn run(args: &Args) -> Result<Figures, String> {
                 .clone()
                 .unwrap_or_else(crate::server::default_binary);
             eprintln!("chat-load: starting {}", binary.display());
-            let spawned = Spawned::start(&binary)?;
+            let spawned = Spawned::start(&binary, args.table_name.as_deref())?;
             let (url, pid) = (spawned.app_url.clone(), spawned.pid());
             (Some(spawned), url, Some(pid))
         }
     };
     let server = match &spawned {
         Some(_) => format!(
-            "{} (started here, empty embedded store)",
+            "{} (started here, {})",
             args.server
                 .clone()
                 .unwrap_or_else(crate::server::default_binary)
-                .display()
+                .display(),
+            match &args.table_name {
+                Some(table) => format!("DynamoDB table {table}"),
+                None => "empty embedded store".to_owned(),
+            }
         ),
         None => api_url.clone(),
     };

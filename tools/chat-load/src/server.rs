@@ -79,12 +79,17 @@ impl Spawned {
         self.child.id()
     }
 
-    /// Starts `binary` on free ports with an empty data directory and waits for its banner.
-    pub fn start(binary: &Path) -> Result<Self, String> {
+    /// Starts `binary` on free ports with an empty data directory (and on a DynamoDB table
+    /// when `table` is given) and waits for its banner.
+    pub fn start(binary: &Path, table: Option<&str>) -> Result<Self, String> {
         let dir = std::env::temp_dir().join(format!("chat-load-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        if let Some(table) = table {
+            command.args(["--table-name", table]);
+        }
+        let mut child = command
             .args(["--port", "0", "--emulator-port", "0", "--data-dir"])
             .arg(dir.join("data"))
             // chat-local's own default filter (warn, its API requests at info), plain text.

@@ -44,7 +44,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chat_core::config::AnyStore;
-use chat_core::store::{ChatStore, DynamoStore, EmbeddedStore};
+use chat_core::store::ChatStore;
 use ivschat_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use tokio::sync::oneshot;
 
@@ -128,9 +128,9 @@ pub enum StartError {
     /// template.yaml's policies could not be made into the emulator's.
     #[error("IAM from template.yaml: {0}")]
     Iam(#[from] iam_policies::TemplateError),
-    /// The store's file (its message names it and what to do).
-    #[error("{message}")]
-    Store { message: String, locked: bool },
+    /// The store (its message names it and what to do).
+    #[error(transparent)]
+    Store(#[from] chat_core::config::OpenStoreError),
     #[error(transparent)]
     SigningKey(#[from] auth::KeyError),
 }
@@ -148,7 +148,7 @@ impl StartError {
                     "Is another chat-local running? Pick other ports with --port and --emulator-port.",
                 )
             }
-            Self::Store { locked: true, .. } => Some(
+            Self::Store(e) if e.is_locked() => Some(
                 "Is another chat-local running on this data directory? Stop it, or pick another --data-dir.",
             ),
             _ => None,
@@ -167,9 +167,8 @@ pub struct RunningStack {
     pub store: ChatStore<AnyStore>,
     /// Where the store is: its file, or `dynamodb:<table>`.
     pub store_location: String,
-    /// With a DynamoDB table, the data directory's lock (the embedded store's file holds it
-    /// otherwise): one chat-local per directory.
-    _dir_lock: Option<std::fs::File>,
+    /// Keeps the data directory's lock (one chat-local per directory) while the stack runs.
+    _owned_store: chat_core::config::OwnedStore,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -184,48 +183,6 @@ fn http_url(addr: SocketAddr) -> String {
     format!("http://{addr}")
 }
 
-/// The embedded store under the data directory, or the `--table-name` DynamoDB table (with
-/// the directory locked on its own).
-async fn open_store(
-    config: &LocalConfig,
-) -> Result<(ChatStore<AnyStore>, String, Option<std::fs::File>), StartError> {
-    let dir = &config.data_dir;
-    let Some(table) = &config.table_name else {
-        let path = dir.join("store");
-        let store = EmbeddedStore::open_file(&path).map_err(|e| StartError::Store {
-            locked: e.is_locked(),
-            message: e.to_string(),
-        })?;
-        let location = path.display().to_string();
-        return Ok((ChatStore::new(AnyStore::Embedded(store)), location, None));
-    };
-    let lock_path = dir.join("chat-local.lock");
-    let lock = std::fs::File::create(&lock_path).map_err(|source| StartError::DataDir {
-        dir: dir.clone(),
-        source,
-    })?;
-    if lock.try_lock().is_err() {
-        return Err(StartError::Store {
-            message: format!("{} is held by another process", lock_path.display()),
-            locked: true,
-        });
-    }
-    let client = chat_core::config::dynamodb_client(&config.emulator.region).await;
-    let store = DynamoStore::ensure_table(client, table)
-        .await
-        .map_err(|e| StartError::Store {
-            message: format!(
-                "cannot use the DynamoDB table {table} (is AWS_ENDPOINT_URL_DYNAMODB right?): {e}"
-            ),
-            locked: false,
-        })?;
-    Ok((
-        ChatStore::new(AnyStore::Dynamo(store)),
-        format!("dynamodb:{table}"),
-        Some(lock),
-    ))
-}
-
 impl RunningStack {
     /// Starts the emulator and the App HTTP API.
     pub async fn start(config: LocalConfig) -> Result<Self, StartError> {
@@ -236,7 +193,13 @@ impl RunningStack {
         })?;
         // The store first: its lock keeps a second chat-local off this data directory before
         // it touches anything else (the signing key, the emulator's files).
-        let (store, store_location, dir_lock) = open_store(&config).await?;
+        let owned = chat_core::config::open_owned_store(
+            &dir,
+            config.table_name.as_deref(),
+            &config.emulator.region,
+        )
+        .await?;
+        let (store, store_location) = (owned.store.clone(), owned.location.clone());
         let auth = auth::DevAuth::load_or_create(&dir)?;
         // The app listens first: the emulator needs its address to invoke the review function.
         let wanted = SocketAddr::new(config.host, config.port);
@@ -320,7 +283,7 @@ impl RunningStack {
             review_handler_arn,
             store,
             store_location,
-            _dir_lock: dir_lock,
+            _owned_store: owned,
             data_dir: dir,
             stop,
             server,

@@ -150,3 +150,53 @@ async fn an_unreachable_table_is_one_clear_line() {
     );
     assert!(said.contains("AWS_ENDPOINT_URL_DYNAMODB"), "{said}");
 }
+
+#[tokio::test]
+async fn a_table_keyed_otherwise_is_refused_at_start() {
+    let moto = MotoServer::start();
+    // A table named as chat-local is told, but keyed on `id` alone (someone else's table).
+    let id = aws_sdk_dynamodb::types::KeySchemaElement::builder()
+        .attribute_name("id")
+        .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+        .build()
+        .unwrap();
+    let id_type = aws_sdk_dynamodb::types::AttributeDefinition::builder()
+        .attribute_name("id")
+        .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+        .build()
+        .unwrap();
+    moto.client()
+        .create_table()
+        .table_name("chat")
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .key_schema(id)
+        .attribute_definitions(id_type)
+        .send()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = chat_local(dir.path(), &moto, (free_port(), free_port()))
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("chat-local runs");
+    // It must stop by itself; one that runs on is killed, and the test fails.
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("chat-local started on a table keyed otherwise");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(
+            "DynamoDB table chat is keyed id (HASH, S), not pk (HASH, S) + sk (RANGE, S)"
+        ),
+        "{said}"
+    );
+    // Nothing was written to it.
+    assert!(table_items(&moto).await.is_empty());
+}

@@ -4,11 +4,12 @@
 //! `CHAT_DATA_DIR` (default `.chat-local`). `AWS_ENDPOINT_URL_IVSCHAT` and
 //! `AWS_ENDPOINT_URL_DYNAMODB` point the SDKs elsewhere (the emulator, a local DynamoDB).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::domain::policy::ModerationPolicy;
 use crate::store::{
-    ChatStore, Condition, DynamoStore, EmbeddedStore, Item, Page, Query, Store, StoreError,
+    ChatStore, Condition, DynamoStore, EmbeddedStore, Item, OpenError, Page, Query, Store,
+    StoreError, TableError,
 };
 
 #[derive(Clone, Debug)]
@@ -58,6 +59,89 @@ impl Config {
         };
         Ok(ChatStore::new(store))
     }
+}
+
+/// The store one long-running process owns (chat-local): what [`open_owned_store`] opened.
+pub struct OwnedStore {
+    pub store: ChatStore<AnyStore>,
+    /// Where it is: its file, or `dynamodb:<table>`.
+    pub location: String,
+    /// With a DynamoDB table, the data directory's lock (redb locks the embedded store's file).
+    _dir_lock: Option<std::fs::File>,
+}
+
+/// Why [`open_owned_store`] did not open the store: each names what is wrong and with what.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenStoreError {
+    #[error(transparent)]
+    Embedded(#[from] OpenError),
+    #[error("cannot use the data directory {}: {source}", .dir.display())]
+    DataDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is held by another process", .0.display())]
+    DirLocked(PathBuf),
+    #[error(transparent)]
+    Layout(TableError),
+    #[error(
+        "cannot use the DynamoDB table {table} (is AWS_ENDPOINT_URL_DYNAMODB right?): {source}"
+    )]
+    Unreachable { table: String, source: StoreError },
+}
+
+impl OpenStoreError {
+    /// Another process holds the data directory (or the store's file in it).
+    pub fn is_locked(&self) -> bool {
+        match self {
+            Self::Embedded(e) => e.is_locked(),
+            Self::DirLocked(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The store of a process that owns `data_dir` for as long as it runs: the embedded store under
+/// it, or, with `table_name`, that DynamoDB table (created as template.yaml lays it out when
+/// missing, refused when keyed otherwise) with the directory locked beside it. Either way a
+/// second process on the same directory is refused.
+pub async fn open_owned_store(
+    data_dir: &Path,
+    table_name: Option<&str>,
+    fallback_region: &str,
+) -> Result<OwnedStore, OpenStoreError> {
+    let Some(table) = table_name else {
+        let path = data_dir.join("store");
+        let store = EmbeddedStore::open_file(&path)?;
+        return Ok(OwnedStore {
+            store: ChatStore::new(AnyStore::Embedded(store)),
+            location: path.display().to_string(),
+            _dir_lock: None,
+        });
+    };
+    let lock_path = data_dir.join("chat-local.lock");
+    let lock = std::fs::File::create(&lock_path).map_err(|source| OpenStoreError::DataDir {
+        dir: data_dir.to_owned(),
+        source,
+    })?;
+    if lock.try_lock().is_err() {
+        return Err(OpenStoreError::DirLocked(lock_path));
+    }
+    let client = dynamodb_client(fallback_region).await;
+    let store = DynamoStore::ensure_table(client, table)
+        .await
+        .map_err(|e| match e {
+            TableError::Store(source) => OpenStoreError::Unreachable {
+                table: table.to_owned(),
+                source,
+            },
+            layout => OpenStoreError::Layout(layout),
+        })?;
+    Ok(OwnedStore {
+        store: ChatStore::new(AnyStore::Dynamo(store)),
+        location: format!("dynamodb:{table}"),
+        _dir_lock: Some(lock),
+    })
 }
 
 /// The AWS SDK configuration from the environment (region, credentials, endpoints).

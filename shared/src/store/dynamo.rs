@@ -8,11 +8,26 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType, TableStatus, TimeToLiveSpecification,
+    ScalarAttributeType, TableDescription, TableStatus, TimeToLiveSpecification,
 };
 use serde_json::{Map, Value};
 
 use super::{Condition, Item, Page, Query, Store, StoreError, now_secs};
+
+/// Why [`DynamoStore::ensure_table`] could not give a store on the table.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// The table exists with another key: its first write would fail, so it is refused at start.
+    #[error("DynamoDB table {table} is keyed {found}, not {wanted} as template.yaml lays it out")]
+    Layout {
+        table: String,
+        found: String,
+        wanted: String,
+    },
+    /// DynamoDB could not be reached or refused a call.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 #[derive(Clone)]
 pub struct DynamoStore {
@@ -91,11 +106,15 @@ impl DynamoStore {
     /// `template.yaml` declares it (`pk`/`sk` strings, on-demand, TTL on `expiresAt`). For a
     /// local DynamoDB (moto, DynamoDB Local) under chat-local and the tests; a deployed stack's
     /// table comes from its template.
-    pub async fn ensure_table(client: Client, name: &str) -> Result<Self, StoreError> {
+    pub async fn ensure_table(client: Client, name: &str) -> Result<Self, TableError> {
         let exists = match client.describe_table().table_name(name).send().await {
-            Ok(_) => true,
+            // A table of another layout would fail on the first write; refuse it at start.
+            Ok(found) => {
+                check_layout(name, found.table.as_ref())?;
+                true
+            }
             Err(e) if e.code() == Some("ResourceNotFoundException") => false,
-            Err(e) => return Err(backend(e)),
+            Err(e) => return Err(backend(e).into()),
         };
         if !exists {
             let created = client
@@ -133,6 +152,43 @@ impl DynamoStore {
         }
         Ok(Self::new(client, name))
     }
+}
+
+/// The table's key must be template.yaml's: `pk` (string) as the partition key, `sk` (string)
+/// as the sort key.
+fn check_layout(name: &str, table: Option<&TableDescription>) -> Result<(), TableError> {
+    let Some(table) = table else {
+        return Ok(());
+    };
+    let type_of = |attribute: &str| {
+        table
+            .attribute_definitions()
+            .iter()
+            .find(|d| d.attribute_name() == attribute)
+            .map(|d| d.attribute_type().as_str().to_owned())
+            .unwrap_or_else(|| "?".into())
+    };
+    let found: Vec<String> = table
+        .key_schema()
+        .iter()
+        .map(|k| {
+            let attribute = k.attribute_name();
+            format!(
+                "{attribute} ({}, {})",
+                k.key_type().as_str(),
+                type_of(attribute)
+            )
+        })
+        .collect();
+    let wanted = [format!("{PK} (HASH, S)"), format!("{SK} (RANGE, S)")];
+    if found == wanted {
+        return Ok(());
+    }
+    Err(TableError::Layout {
+        table: name.to_owned(),
+        found: found.join(" + "),
+        wanted: wanted.join(" + "),
+    })
 }
 
 fn key_element(name: &str, kind: KeyType) -> Result<KeySchemaElement, StoreError> {

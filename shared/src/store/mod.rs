@@ -19,8 +19,8 @@ use std::future::Future;
 
 use serde_json::{Map, Value};
 
-pub use dynamo::DynamoStore;
-pub use embedded::EmbeddedStore;
+pub use dynamo::{DynamoStore, TableError};
+pub use embedded::{EmbeddedStore, OpenError};
 pub use repository::{
     AuditPage, ChatStore, HELD_PER_ROOM, HELD_PER_SENDER, HELD_TTL_SECS, HeldPage, HistoryPage,
     SlowMode, Trimmed,

@@ -105,6 +105,8 @@ struct Round {
     rss_per_connection_kib: f64,
     rss_total_mib: f64,
     cpu_percent: f64,
+    /// Emulator CPU (user + system) per delivered message, in microseconds.
+    cpu_per_delivery_us: f64,
 }
 
 async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
@@ -238,6 +240,8 @@ async fn round(emu: &Emulator, clients: usize, secs: u64) -> Round {
         rss_per_connection_kib: rss_after.saturating_sub(rss_before) as f64 / clients as f64,
         rss_total_mib: rss_after as f64 / 1024.0,
         cpu_percent: cpu_ticks as f64 / ticks_per_sec / wall.as_secs_f64() * 100.0,
+        cpu_per_delivery_us: cpu_ticks as f64 / ticks_per_sec * 1e6
+            / delivered.load(Ordering::Relaxed).max(1) as f64,
     }
 }
 
@@ -259,7 +263,7 @@ fn main() {
         "== ivschat-emulator Messaging fan-out (loopback, bench profile, {RATE} messages/s, {secs} s per round) =="
     );
     println!(
-        "clients | deliveries/s | delivered/expected | refused sends | latency p50 / p99 / max | emulator RSS, per connection | emulator CPU"
+        "clients | deliveries/s | delivered/expected | refused sends | latency p50 / p99 / max | emulator RSS, per connection | emulator CPU, per delivery"
     );
     for clients in counts {
         // A fresh emulator per round, so memory per connection is measured from a clean start.
@@ -267,7 +271,7 @@ fn main() {
         let r = runtime.block_on(round(&emu, clients, secs));
         let rate = r.delivered as f64 / r.span.as_secs_f64().max(1e-9);
         println!(
-            "{:>7} | {:>12.0} | {:>9}/{:<9} | {:>5} of {:<5} | {:>6.1} / {:>6.1} / {:>6.1} ms | {:>6.1} MiB, {:>5.1} KiB | {:>4.0}%",
+            "{:>7} | {:>12.0} | {:>9}/{:<9} | {:>5} of {:<5} | {:>6.1} / {:>6.1} / {:>6.1} ms | {:>6.1} MiB, {:>5.1} KiB | {:>4.0}%, {:>4.2} µs",
             r.clients,
             rate,
             r.delivered,
@@ -280,6 +284,7 @@ fn main() {
             r.rss_total_mib,
             r.rss_per_connection_kib,
             r.cpu_percent,
+            r.cpu_per_delivery_us,
         );
     }
 }

@@ -197,4 +197,11 @@ impl Store for AnyStore {
             Self::Embedded(s) => s.query(pk, prefix, query).await,
         }
     }
+
+    async fn get_many(&self, keys: &[(&str, &str)]) -> Result<Vec<Option<Item>>, StoreError> {
+        match self {
+            Self::Dynamo(s) => s.get_many(keys).await,
+            Self::Embedded(s) => s.get_many(keys).await,
+        }
+    }
 }

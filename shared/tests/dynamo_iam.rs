@@ -62,22 +62,23 @@ async fn a_function_may_do_only_what_its_policy_allows() {
         refused.to_string().contains("AccessDeniedException"),
         "{refused}"
     );
-    // Reads it may do; a table it was given nothing on, it may not touch.
-    client
+    // Reads it may do, as the one batched read it makes; a single GetItem it was not given, nor
+    // a table it was given nothing on.
+    raw.get_many(&[("ROOM#1", "META")]).await.unwrap();
+    let err = client
         .get_item()
         .table_name("chat")
         .set_key(Some(key("ROOM#1")))
         .send()
         .await
-        .unwrap();
-    let err = client
-        .get_item()
-        .table_name("other")
-        .set_key(Some(key("ROOM#1")))
-        .send()
-        .await
         .unwrap_err();
     assert_eq!(err.code(), Some("AccessDeniedException"));
+    let elsewhere = DynamoStore::new(client.clone(), "other");
+    let refused = elsewhere.get_many(&[("ROOM#1", "META")]).await.unwrap_err();
+    assert!(
+        refused.to_string().contains("AccessDeniedException"),
+        "{refused}"
+    );
     let denied: Vec<String> = proxy
         .iam()
         .denials()
@@ -89,7 +90,8 @@ async fn a_function_may_do_only_what_its_policy_allows() {
         [
             "dynamodb:PutItem arn:aws:dynamodb:us-east-1:123456789012:table/chat",
             "dynamodb:PutItem arn:aws:dynamodb:us-east-1:123456789012:table/chat",
-            "dynamodb:GetItem arn:aws:dynamodb:us-east-1:123456789012:table/other",
+            "dynamodb:GetItem arn:aws:dynamodb:us-east-1:123456789012:table/chat",
+            "dynamodb:BatchGetItem arn:aws:dynamodb:us-east-1:123456789012:table/other",
         ]
     );
 }

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use chat_core::domain::records::{
-    AuditAction, AuditEntry, Ban, ChatMessage, HeldMessage, MessageSender, Moderator, RoomRecord,
-    SentMessage,
+    AuditAction, AuditEntry, Ban, ChatMessage, HeldMessage, MessageSender, Moderator, Profile,
+    RoomRecord, SentMessage,
 };
 use chat_core::domain::role::Role;
 use chat_core::store::{
@@ -104,6 +104,46 @@ async fn port_contract<S: Store>(store: &S) {
         live.expires_at
     );
     store.put(expired, Condition::Absent).await.unwrap_err(); // "old" is live again now
+
+    // Several keys in one read: answered in the order asked, None for what is missing or
+    // expired, a key asked twice answered twice (BatchGetItem refuses duplicates).
+    let mut gone = item("P", "gone", json!({}));
+    gone.expires_at = Some(now_secs() - 5);
+    store.put(gone, Condition::Always).await.unwrap();
+    let many = store
+        .get_many(&[
+            ("P", "fresh"),
+            ("P", "missing"),
+            ("P", "gone"),
+            ("P", "rich"),
+            ("P", "fresh"),
+        ])
+        .await
+        .unwrap();
+    let found: Vec<Option<&str>> = many
+        .iter()
+        .map(|i| i.as_ref().map(|i| i.sk.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [Some("fresh"), None, None, Some("rich"), Some("fresh")]
+    );
+    assert_eq!(many[3], store.get("P", "rich").await.unwrap());
+    assert_eq!(store.get_many(&[]).await.unwrap(), []);
+    // More keys than one BatchGetItem takes (100).
+    let keys: Vec<String> = (0..130).map(|i| format!("K#{i:03}")).collect();
+    for key in keys.iter().step_by(2) {
+        store
+            .put(item("M", key, json!({"k": key})), Condition::Always)
+            .await
+            .unwrap();
+    }
+    let asked: Vec<(&str, &str)> = keys.iter().map(|k| ("M", k.as_str())).collect();
+    let many = store.get_many(&asked).await.unwrap();
+    assert_eq!(many.len(), 130);
+    for (i, got) in many.iter().enumerate() {
+        assert_eq!(got.is_some(), i % 2 == 0, "K#{i:03}");
+    }
 
     // Queries: one partition, one prefix, sk order both ways, resumable pages.
     for i in 0..7 {
@@ -272,6 +312,29 @@ async fn repository<S: Store>(chat: ChatStore<S>) {
         .collect();
     active.sort();
     assert_eq!(active, ["hothead", "troll"]);
+    // A user's standing, in one read: the room, the moderator list, the ban in force, the profile.
+    let profile = Profile {
+        user_id: "troll".into(),
+        display_name: "Troll".into(),
+        admin: false,
+        seen_at: 1,
+    };
+    chat.put_profile(&profile).await.unwrap();
+    let standing = chat.standing(&room.room_id, "troll").await.unwrap();
+    assert_eq!(standing.room.as_ref(), Some(&room));
+    assert_eq!(standing.profile, Some(profile));
+    assert!(!standing.moderator);
+    assert_eq!(standing.ban, Some(ban.clone()));
+    let standing = chat.standing(&room.room_id, "mod").await.unwrap();
+    assert!(standing.moderator);
+    assert_eq!((standing.ban, standing.profile), (None, None));
+    assert_eq!(
+        chat.standing(&room.room_id, "calm").await.unwrap().ban,
+        None,
+        "an ended timeout"
+    );
+    let nowhere = chat.standing("Zz0000000000", "troll").await.unwrap();
+    assert!(nowhere.room.is_none() && nowhere.ban.is_none() && !nowhere.moderator);
     chat.delete_ban(&room.room_id, "troll").await.unwrap();
     assert_eq!(chat.active_ban(&room.room_id, "troll").await.unwrap(), None);
 

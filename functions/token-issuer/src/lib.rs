@@ -12,7 +12,7 @@ use chat_core::domain::records::Profile;
 use chat_core::domain::role::Role;
 use chat_core::http::error::{ApiError, json_response};
 use chat_core::http::fields;
-use chat_core::http::request::{caller, json_body, refusal, room_access, room_id};
+use chat_core::http::request::{caller, json_body, refusal, room_id, room_standing};
 use chat_core::ivs::ivs_error;
 use chat_core::store::{ChatStore, Store};
 use chat_core::telemetry::{TOKENS_ISSUED, TOKENS_REFUSED};
@@ -93,15 +93,13 @@ async fn issue<S: Store>(
     let room_id = room_id(req)?;
     let body: TokenRequest = json_body(req)?;
     body.check()?;
-    // Independent reads at once: the room (and the caller's place in it), their ban, their
-    // profile as last recorded.
-    let (access, ban, known) = tokio::join!(
-        room_access(&issuer.store, &caller, &room_id),
-        issuer.store.active_ban(&room_id, &caller.user_id),
-        issuer.store.profile(&caller.user_id),
-    );
-    let (room, role) = access?;
-    let ban = ban?.filter(|ban| ban.binds(role, chat_core::time::now_millis()));
+    // One read of the store: the room (and the caller's place in it), their ban, their profile
+    // as last recorded.
+    let (room, role, standing) = room_standing(&issuer.store, &caller, &room_id).await?;
+    let known = standing.profile;
+    let ban = standing
+        .ban
+        .filter(|ban| ban.binds(role, chat_core::time::now_millis()));
     // A time-out leaves the user reading; a ban leaves them nothing.
     let timed_out_until = match ban {
         Some(ban) if ban.until.is_some() => ban.until,
@@ -123,7 +121,7 @@ async fn issue<S: Store>(
             capabilities,
             attributes,
         ),
-        remember(&issuer.store, &caller, known?),
+        remember(&issuer.store, &caller, known),
     );
     remembered?;
     let token = token?;

@@ -291,18 +291,18 @@ async fn the_profile_is_written_only_when_it_says_something_new() {
     let claims: Claims = &[("sub", "viewer-1"), ("name", "Vee")];
     let (status, _) = ask(&w, Some(claims), &w.room_id, json!({})).await;
     assert_eq!(status, 200);
-    let first = w.issuer.store.profile("viewer-1").await.unwrap().unwrap();
+    let first = w.setup.profile("viewer-1").await.unwrap().unwrap();
     assert_eq!(first.display_name, "Vee");
     // The same identity again: nothing new, no write (its seen time stays).
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let (status, _) = ask(&w, Some(claims), &w.room_id, json!({})).await;
     assert_eq!(status, 200);
-    let again = w.issuer.store.profile("viewer-1").await.unwrap().unwrap();
+    let again = w.setup.profile("viewer-1").await.unwrap().unwrap();
     assert_eq!(again.seen_at, first.seen_at);
     // A new name, or admin granted by the identity provider: written at once.
     let renamed: Claims = &[("sub", "viewer-1"), ("name", "Vera")];
     ask(&w, Some(renamed), &w.room_id, json!({})).await;
-    let now = w.issuer.store.profile("viewer-1").await.unwrap().unwrap();
+    let now = w.setup.profile("viewer-1").await.unwrap().unwrap();
     assert_eq!(now.display_name, "Vera");
     assert!(!now.admin);
     let promoted: Claims = &[
@@ -313,13 +313,7 @@ async fn the_profile_is_written_only_when_it_says_something_new() {
     let (status, body) = ask(&w, Some(promoted), &w.room_id, json!({})).await;
     assert_eq!(status, 200, "{body}");
     assert!(
-        w.issuer
-            .store
-            .profile("viewer-1")
-            .await
-            .unwrap()
-            .unwrap()
-            .admin,
+        w.setup.profile("viewer-1").await.unwrap().unwrap().admin,
         "{body}"
     );
 }

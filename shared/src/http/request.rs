@@ -9,7 +9,7 @@ use crate::domain::identity::Caller;
 use crate::domain::records::{Ban, RoomRecord};
 use crate::domain::role::Role;
 use crate::http::error::ApiError;
-use crate::store::{ChatStore, Store};
+use crate::store::{ChatStore, Standing, Store, StoreError};
 
 /// The verified caller; 401 when the request carries no identity.
 pub fn caller(req: &Request) -> Result<Caller, ApiError> {
@@ -125,11 +125,37 @@ pub async fn room_access<S: Store>(
             false => Box::pin(store.is_moderator(room_id, &caller.user_id)).await,
         }
     });
-    let room =
-        room?.ok_or_else(|| ApiError::not_found(format!("Room {room_id} does not exist.")))?;
-    let listed = !caller.is_admin() && room.owner != caller.user_id && moderator?;
-    let role = Role::of(caller, &room.owner, listed);
+    let room = room?.ok_or_else(|| no_room(room_id))?;
+    let role = role_in(caller, &room, || moderator)?;
     Ok((room, role))
+}
+
+/// [`room_access`] and the rest of the caller's standing (their ban in force, their profile),
+/// all in one read of the store: what a chat token rests on.
+pub async fn room_standing<S: Store>(
+    store: &ChatStore<S>,
+    caller: &Caller,
+    room_id: &str,
+) -> Result<(RoomRecord, Role, Standing), ApiError> {
+    let mut standing = store.standing(room_id, &caller.user_id).await?;
+    let room = standing.room.take().ok_or_else(|| no_room(room_id))?;
+    let role = role_in(caller, &room, || Ok(standing.moderator))?;
+    Ok((room, role, standing))
+}
+
+fn no_room(room_id: &str) -> ApiError {
+    ApiError::not_found(format!("Room {room_id} does not exist."))
+}
+
+/// The caller's role in the room; `moderator` (whether they are on its list) is asked only when
+/// it decides.
+fn role_in(
+    caller: &Caller,
+    room: &RoomRecord,
+    moderator: impl FnOnce() -> Result<bool, StoreError>,
+) -> Result<Role, ApiError> {
+    let listed = !caller.is_admin() && room.owner != caller.user_id && moderator()?;
+    Ok(Role::of(caller, &room.owner, listed))
 }
 
 /// The role someone other than the caller holds in a room, as far as the backend knows: admin

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, KeysAndAttributes,
     ScalarAttributeType, TableDescription, TableStatus, TimeToLiveSpecification,
 };
 use serde_json::{Map, Value};
@@ -247,6 +247,63 @@ impl Store for DynamoStore {
         };
         let item = from_attributes(attributes)?;
         Ok(super::is_live(item.expires_at, now_secs()).then_some(item))
+    }
+
+    async fn get_many(&self, keys: &[(&str, &str)]) -> Result<Vec<Option<Item>>, StoreError> {
+        // BatchGetItem refuses a key asked twice, and takes 100 at most.
+        let mut unique: Vec<(&str, &str)> = keys.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let mut found: HashMap<(String, String), Item> = HashMap::new();
+        for chunk in unique.chunks(100) {
+            let asked = KeysAndAttributes::builder()
+                .set_keys(Some(chunk.iter().map(|(pk, sk)| key(pk, sk)).collect()))
+                .consistent_read(true)
+                .build()
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            let mut request = HashMap::from([(self.table.clone(), asked)]);
+            // DynamoDB may leave keys unprocessed (throttled, or past 16 MB): ask for those
+            // again, backing off, as its documentation says to.
+            for attempt in 0.. {
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .set_request_items(Some(request))
+                    .send()
+                    .await
+                    .map_err(backend)?;
+                for attributes in out
+                    .responses
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|(_, items)| items)
+                {
+                    let item = from_attributes(attributes)?;
+                    found.insert((item.pk.clone(), item.sk.clone()), item);
+                }
+                request = out.unprocessed_keys.unwrap_or_default();
+                request.retain(|_, asked| !asked.keys().is_empty());
+                if request.is_empty() {
+                    break;
+                }
+                if attempt == 8 {
+                    return Err(StoreError::Backend(
+                        "DynamoDB left keys of a BatchGetItem unprocessed nine times".into(),
+                    ));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10 << attempt)).await;
+            }
+        }
+        let now = now_secs();
+        Ok(keys
+            .iter()
+            .map(|(pk, sk)| {
+                found
+                    .get(&((*pk).to_owned(), (*sk).to_owned()))
+                    .filter(|item| super::is_live(item.expires_at, now))
+                    .cloned()
+            })
+            .collect())
     }
 
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {

@@ -176,6 +176,30 @@ impl Store for EmbeddedStore {
         .await
     }
 
+    /// One read transaction for every key: one trip off the executor, one snapshot.
+    async fn get_many(&self, keys: &[(&str, &str)]) -> Result<Vec<Option<Item>>, StoreError> {
+        let keys: Vec<(String, String)> = keys
+            .iter()
+            .map(|(pk, sk)| ((*pk).to_owned(), (*sk).to_owned()))
+            .collect();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(backend)?;
+            let table = txn.open_table(ITEMS).map_err(backend)?;
+            let now = now_secs();
+            keys.iter()
+                .map(|(pk, sk)| {
+                    let Some(value) = table.get((pk.as_str(), sk.as_str())).map_err(backend)?
+                    else {
+                        return Ok(None);
+                    };
+                    let item = decode(pk, sk, value.value())?;
+                    Ok(is_live(item.expires_at, now).then_some(item))
+                })
+                .collect()
+        })
+        .await
+    }
+
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
         self.blocking(move |db| {
             let txn = db.begin_write().map_err(backend)?;

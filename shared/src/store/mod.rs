@@ -23,7 +23,7 @@ pub use dynamo::{DynamoStore, TableError};
 pub use embedded::{EmbeddedStore, OpenError};
 pub use repository::{
     AuditPage, ChatStore, HELD_PER_ROOM, HELD_PER_SENDER, HELD_TTL_SECS, HeldPage, HistoryPage,
-    SlowMode, Trimmed,
+    SlowMode, Standing, Trimmed,
 };
 
 /// One item: its key, its TTL (Unix seconds, as DynamoDB TTL wants), its attributes.
@@ -95,6 +95,12 @@ pub trait Store: Send + Sync + Clone + 'static {
         prefix: &str,
         query: Query,
     ) -> impl Future<Output = Result<Page, StoreError>> + Send;
+    /// Several items by key, as one read where the store can (DynamoDB's BatchGetItem: one
+    /// request instead of one each), answered in the order asked, `None` where there is none.
+    fn get_many(
+        &self,
+        keys: &[(&str, &str)],
+    ) -> impl Future<Output = Result<Vec<Option<Item>>, StoreError>> + Send;
 }
 
 /// Unix seconds now, the unit of `expiresAt`.

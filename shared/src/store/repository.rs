@@ -67,6 +67,17 @@ pub enum SlowMode {
     Wait,
 }
 
+/// A user's standing in a room as the store records it ([`ChatStore::standing`]).
+#[derive(Debug, Default)]
+pub struct Standing {
+    pub room: Option<RoomRecord>,
+    /// On the room's moderator list.
+    pub moderator: bool,
+    /// Their ban in the room, if it is in force now.
+    pub ban: Option<Ban>,
+    pub profile: Option<Profile>,
+}
+
 /// A page of a room's history, newest first.
 pub struct HistoryPage {
     pub messages: Vec<ChatMessage>,
@@ -284,6 +295,37 @@ impl<S: Store> ChatStore<S> {
         self.store
             .delete(&room_pk(room_id), &format!("{MOD}{user_id}"))
             .await
+    }
+
+    /// Everything a user's standing in a room rests on, in one read (one BatchGetItem on
+    /// DynamoDB, where four reads would be four requests): the room, whether the user is on its
+    /// moderator list, their ban there if it is still in force, and their profile.
+    pub async fn standing(&self, room_id: &str, user_id: &str) -> Result<Standing, StoreError> {
+        let (room, moderator, ban, profile) = (
+            room_pk(room_id),
+            format!("{MOD}{user_id}"),
+            format!("{BAN}{user_id}"),
+            user_pk(user_id),
+        );
+        let keys = [
+            (room.as_str(), META),
+            (room.as_str(), moderator.as_str()),
+            (room.as_str(), ban.as_str()),
+            (profile.as_str(), PROFILE),
+        ];
+        let mut items = self.store.get_many(&keys).await?.into_iter();
+        let mut next = || items.next().flatten();
+        let (room, moderator, ban, profile) = (next(), next(), next(), next());
+        let now = crate::time::now_millis();
+        Ok(Standing {
+            room: room.map(from_item).transpose()?,
+            moderator: moderator.is_some(),
+            ban: ban
+                .map(from_item::<Ban>)
+                .transpose()?
+                .filter(|ban| ban.is_active(now)),
+            profile: profile.map(from_item).transpose()?,
+        })
     }
 
     pub async fn is_moderator(&self, room_id: &str, user_id: &str) -> Result<bool, StoreError> {

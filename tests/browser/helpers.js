@@ -75,13 +75,15 @@ function launchBrowser() {
 /**
  * A page of its own (its own sign-in) at `url`, signed in as `name`; its errors go to `errors`.
  * `options.viewport` sets its size (a desktop by default), `options.touch` makes it a touch
- * screen; `options.hash` opens a room link.
+ * screen; `options.hash` opens a room link; `options.watch(page)` runs before the page loads.
  */
 async function signIn(browser, url, name, admin, errors, options = {}) {
   const touch = options.touch ? { hasTouch: true, isMobile: true } : {};
   const context = await browser.newContext({ viewport: options.viewport || { width: 1280, height: 800 }, ...touch });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
+  // Listeners a test needs from the first request on (a room in the hash loads at sign-in).
+  if (options.watch) options.watch(page);
   const own = [];
   const failed = (what) => {
     own.push(what);

@@ -143,9 +143,11 @@ test('history you can scroll: the newest page at once, older pages to the top of
     await quickLines(alice, 'line', 1, 90);
 
     // Carol joins: the newest 50 at once, the newest in view.
-    const carol = await signIn(browser, stack.url, 'Carol', false, pageErrors, { hash: `#/rooms/${roomId}` });
     const asked = [];
-    carol.on('request', (r) => { if (r.url().includes('/messages?')) asked.push(new URL(r.url()).searchParams.has('before')); });
+    const watch = (page) => page.on('request', (r) => {
+      if (r.url().includes('/messages?')) asked.push(new URL(r.url()).searchParams.has('before'));
+    });
+    const carol = await signIn(browser, stack.url, 'Carol', false, pageErrors, { hash: `#/rooms/${roomId}`, watch });
     await statusIs(carol, 'connected as viewer');
     await historyLoaded(carol);
     assert.deepEqual(await texts(carol), numbered('line', 41, 90));

@@ -13,7 +13,8 @@ Reads `shared/moderation/corpus/source/` and writes, under `shared/moderation/co
   self-censoring, mathematical alphanumerics, combining marks) and, for English,
   `source/en/legacy.tsv` + `source/en/legacy-refile.tsv` (the engine's first corpus, re-filed);
 - `hostility/<lang>.tsv`: the hostility / discrimination corpus, from
-  `source/hostility/<lang>/<group>/<name>.txt` (category `<group>:<name>`).
+  `source/hostility/<lang>/<group>/<name>.txt` (category `<group>:<name>`), then the development
+  lines of `source/hostility-dev/<lang>/<group>/<name>.txt`, all `tune`.
 
 Deterministic, no network, standard library only; paths are resolved from this script's place in
 the repository, whatever the current directory. See shared/moderation/corpus/README.md for the
@@ -301,7 +302,14 @@ HOSTILITY_EXPECTED = {'hostility': 'flag', 'discrimination': 'flag', 'hostility-
 
 
 def hostility_rows(lang):
-    folder = os.path.join(SOURCE, 'hostility', lang)
+    """The corpus lines (every third held out), then the development lines (all tune)."""
+    rows = with_splits(hostility_category_rows('hostility', lang), HOSTILITY_ORDER)
+    dev = sorted(hostility_category_rows('hostility-dev', lang), key=lambda r: HOSTILITY_ORDER.index(r[1]))
+    return rows + [(expected, category, 'tune', text) for expected, category, text in dev]
+
+
+def hostility_category_rows(tree, lang):
+    folder = os.path.join(SOURCE, tree, lang)
     found = set()
     for group in sorted(os.listdir(folder)):
         if not os.path.isdir(os.path.join(folder, group)):
@@ -318,7 +326,7 @@ def hostility_rows(lang):
             group, name = category.split(':')
             path = os.path.join(folder, group, f'{name}.txt')
             rows.extend((HOSTILITY_EXPECTED[group], category, t) for t in read_lines(path))
-    return with_splits(rows, HOSTILITY_ORDER)
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

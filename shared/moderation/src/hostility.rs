@@ -341,8 +341,10 @@ impl Rules {
 /// where you live").
 const SLACK: usize = 1;
 
-/// The guard flags a rule may carry, each naming its class.
-const GUARDS: &[&str] = &["neg", "game"];
+/// The guard flags a rule may carry, each naming its class, and how many words after a match
+/// the guard still reaches: a negation comes before what it negates, but a game is often named
+/// after the threat ("I'll get you next round").
+const GUARDS: &[(&str, usize)] = &[("neg", 0), ("game", 3)];
 
 const SOURCES: &[(Language, &str)] = &[
     (Language::En, include_str!("../hostility/en.txt")),
@@ -472,9 +474,9 @@ fn parse(
         for flag in head {
             let guard = flag
                 .strip_prefix('!')
-                .and_then(|g| GUARDS.iter().find(|known| **known == g))
+                .and_then(|g| GUARDS.iter().find(|(known, _)| *known == g))
                 .ok_or_else(|| at(format!("unknown flag {flag}")))?;
-            guards.push(*guard);
+            guards.push(guard.0);
         }
         let body = body.trim();
         let (body, window) = match body.strip_prefix('{') {
@@ -537,9 +539,9 @@ fn parse(
     }
     let guards = GUARDS
         .iter()
-        .map(|g| {
+        .map(|&(g, _)| {
             (
-                *g,
+                g,
                 classes.remove(format!("@{g}").as_str()).unwrap_or_default(),
             )
         })
@@ -646,12 +648,22 @@ fn window_at(
     (end - first <= size).then_some((first, end))
 }
 
-/// A word of a guard class in the three words before a match, or inside it after its first
-/// word ("hope you don't die", "people are not disgusting", "kill him in the boss fight").
-fn negated(class: &Element, words: &[Word], at: usize, end: usize) -> bool {
-    (at.saturating_sub(3)..end)
+/// How many words after a match the guard named `guard` reaches.
+fn guard_reach(guard: &str) -> usize {
+    GUARDS
+        .iter()
+        .find_map(|&(known, after)| (known == guard).then_some(after))
+        .unwrap_or(0)
+}
+
+/// A word of a guard class in the three words before a match, inside it after its first word
+/// ("hope you don't die", "people are not disgusting", "kill him in the boss fight"), or in
+/// the `after` words that follow it.
+fn negated(class: &Element, words: &[Word], at: usize, end: usize, after: usize) -> bool {
+    let last = (end + after).min(words.len());
+    (at.saturating_sub(3)..last)
         .filter(|&i| i != at)
-        .any(|i| class.ends(words, i).any(|e| e <= end))
+        .any(|i| class.ends(words, i).any(|e| e <= last))
 }
 
 /// One rule's match: what kind it is, the lowest room level that catches it, and where it
@@ -694,7 +706,7 @@ pub fn scan(skeleton: &Skeleton, original: &str, languages: &[Language]) -> Vec<
                 rules
                     .guards
                     .get(&(rule.language, *guard))
-                    .is_some_and(|class| negated(class, &words, first, end))
+                    .is_some_and(|class| negated(class, &words, first, end, guard_reach(guard)))
             });
             if !guarded {
                 hits.push(Hit {

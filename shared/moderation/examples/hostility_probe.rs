@@ -25,7 +25,12 @@ fn main() {
         // What matched, where: the rules' spans, to find the one behind a false positive.
         let skeleton = chat_moderation::text::Skeleton::of(&line);
         for hit in chat_moderation::hostility::scan(&skeleton, &line, &LANGUAGES) {
-            println!("\t{:?} {:?}: {}", hit.kind, hit.level, &line[hit.span.0..hit.span.1]);
+            println!(
+                "\t{:?} {:?}: {}",
+                hit.kind,
+                hit.level,
+                &line[hit.span.0..hit.span.1]
+            );
         }
     }
 }

@@ -789,6 +789,51 @@ mod tests {
         ));
     }
 
+    /// Who speaks decides which verb is hostile: "everyone" with a verb of love is warmth, and
+    /// "nobody" with a verb of hate is comfort (these once held, in all five languages).
+    #[test]
+    fn everyone_and_nobody_take_opposite_verbs() {
+        let h = |t| caught(t, Kind::Hostility, HarmLevel::Strict);
+        for hostile in [
+            "everyone hates you",
+            "nobody loves you",
+            "todos te odian",
+            "nadie te quiere",
+            "tout le monde te déteste",
+            "personne ne t'aime",
+            "alle hassen dich",
+            "niemand mag dich",
+            "todo mundo te odeia",
+            "ninguém te ama",
+        ] {
+            assert!(h(hostile), "{hostile}");
+        }
+        for fine in [
+            "everyone loves you",
+            "nobody hates you, it's one troll",
+            "we would miss you",
+            "everyone cares about you",
+            "todos te quieren",
+            "nadie te odia",
+            "tout le monde t'aime",
+            "tout le monde te supporte",
+            "alle mögen dich",
+            "niemand hasst dich",
+            "todo mundo gosta de você",
+            "ninguém te odeia",
+        ] {
+            assert!(!h(fine), "{fine}");
+        }
+    }
+
+    /// A game named after the threat still makes it a game.
+    #[test]
+    fn a_game_after_the_match_guards_it() {
+        let h = |t| caught(t, Kind::Hostility, HarmLevel::Strict);
+        assert!(!h("i'll get you next round"));
+        assert!(h("i'll get you"));
+    }
+
     #[test]
     fn mentions_are_people() {
         let text = "@mika_plays i know where you live";

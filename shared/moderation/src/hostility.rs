@@ -87,7 +87,8 @@ struct Rule {
     level: HarmLevel,
     language: Language,
     /// Guards (`!neg`, `!game`): the rule does not count when a word of the language's `@neg`
-    /// (or `@game`) class stands in the match or the three words before it.
+    /// (or `@game`) class stands in the match or the three words before it (`@game`: or the
+    /// four after it).
     guards: Vec<&'static str>,
     elements: Vec<Element>,
     /// `{ … } ~N`: the elements in any order, all within N words (`None`: in order, each
@@ -343,8 +344,8 @@ const SLACK: usize = 1;
 
 /// The guard flags a rule may carry, each naming its class, and how many words after a match
 /// the guard still reaches: a negation comes before what it negates, but a game is often named
-/// after the threat ("I'll get you next round").
-const GUARDS: &[(&str, usize)] = &[("neg", 0), ("game", 3)];
+/// after the threat ("I'll get you at the choke point").
+const GUARDS: &[(&str, usize)] = &[("neg", 0), ("game", 4)];
 
 const SOURCES: &[(Language, &str)] = &[
     (Language::En, include_str!("../hostility/en.txt")),

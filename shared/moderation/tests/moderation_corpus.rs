@@ -154,9 +154,9 @@ const HOSTILITY_FILES: [(Language, &str); 5] = [
     (Language::De, include_str!("../corpus/hostility/de.tsv")),
     (Language::Pt, include_str!("../corpus/hostility/pt.tsv")),
 ];
-/// Floors, not goals: what the frames reach on the held-out third today (P 0.91, R 0.43; the
+/// Floors, not goals: what the frames reach on the held-out third today (P 0.93, R 0.44; the
 /// goal is P 0.98 at R 0.90 — see the README), so that a change that loses ground fails.
-const HOSTILITY_MIN_PRECISION: f64 = 0.88;
+const HOSTILITY_MIN_PRECISION: f64 = 0.90;
 const HOSTILITY_MIN_RECALL: f64 = 0.41;
 /// On the lines the frames were written from: they must keep catching them, precisely.
 const HOSTILITY_TUNE_MIN_PRECISION: f64 = 0.99;

@@ -345,7 +345,7 @@ const SLACK: usize = 1;
 /// The guard flags a rule may carry, each naming its class, and how many words after a match
 /// the guard still reaches: a negation comes before what it negates, but a game is often named
 /// after the threat ("I'll get you at the choke point").
-const GUARDS: &[(&str, usize)] = &[("neg", 0), ("game", 4)];
+const GUARDS: &[(&str, usize)] = &[("neg", 0), ("game", 4), ("counter", 4)];
 
 const SOURCES: &[(Language, &str)] = &[
     (Language::En, include_str!("../hostility/en.txt")),
@@ -478,6 +478,12 @@ fn parse(
                 .and_then(|g| GUARDS.iter().find(|(known, _)| *known == g))
                 .ok_or_else(|| at(format!("unknown flag {flag}")))?;
             guards.push(guard.0);
+        }
+        // Counter-speech quotes hate against a group to condemn it ("saying 'women are trash'
+        // is hateful"): every discrimination rule is guarded against it. Not hostility's: "I
+        // said I'll kill you" is a threat however it is introduced.
+        if kind == Kind::Discrimination && !guards.contains(&"counter") {
+            guards.push("counter");
         }
         let body = body.trim();
         let (body, window) = match body.strip_prefix('{') {

@@ -184,3 +184,33 @@ fn hostility_precision_and_recall_on_the_held_out_corpus() {
         holdout.recall()
     );
 }
+
+/// HateCheck (English) and Multilingual HateCheck (es, fr, de, pt), CC BY 4.0: functional tests
+/// of hate against groups said in words, beside the non-hateful cases that share their words
+/// (negated hate, neutral and positive statements, counter-speech, abuse aimed at objects).
+/// Written by others for other systems, split by template (`corpus/hatecheck/README.md`): an
+/// outside view of the discrimination frames. The room is the corpus room.
+const HATECHECK_FILES: [(Language, &str); 5] = [
+    (Language::En, include_str!("../corpus/hatecheck/en.tsv")),
+    (Language::Es, include_str!("../corpus/hatecheck/es.tsv")),
+    (Language::Fr, include_str!("../corpus/hatecheck/fr.tsv")),
+    (Language::De, include_str!("../corpus/hatecheck/de.tsv")),
+    (Language::Pt, include_str!("../corpus/hatecheck/pt.tsv")),
+];
+
+/// Floors under today's figures (held-out templates P 0.74, R 0.36), so that a change that
+/// loses ground fails; HateCheck states no goal of its own.
+const HATECHECK_MIN_PRECISION: f64 = 0.72;
+const HATECHECK_MIN_RECALL: f64 = 0.33;
+
+#[test]
+fn hatecheck_precision_and_recall_on_held_out_templates() {
+    let (tune, holdout) = score(&HATECHECK_FILES, corpus_room);
+    report(&tune, &holdout, std::env::var_os("SHOW_HOLDOUT").is_some());
+    assert!(
+        holdout.precision() >= HATECHECK_MIN_PRECISION && holdout.recall() >= HATECHECK_MIN_RECALL,
+        "held-out templates: precision {:.4}, recall {:.4}",
+        holdout.precision(),
+        holdout.recall()
+    );
+}

@@ -205,6 +205,15 @@ const HATECHECK_MIN_RECALL: f64 = 0.33;
 
 #[test]
 fn hatecheck_precision_and_recall_on_held_out_templates() {
+    for file in &HATECHECK_FILES {
+        let (_, holdout) = score(std::slice::from_ref(file), corpus_room);
+        println!(
+            "{:?} held-out templates: precision {:.4}, recall {:.4}",
+            file.0,
+            holdout.precision(),
+            holdout.recall()
+        );
+    }
     let (tune, holdout) = score(&HATECHECK_FILES, corpus_room);
     report(&tune, &holdout, std::env::var_os("SHOW_HOLDOUT").is_some());
     assert!(

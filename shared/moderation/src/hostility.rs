@@ -86,10 +86,10 @@ struct Rule {
     /// The lowest room level that catches it.
     level: HarmLevel,
     language: Language,
-    /// Guards (`!neg`, `!game`): the rule does not count when a word of the language's `@neg`
-    /// (or `@game`) class stands in the match or the three words before it (`@game`: or the
-    /// four after it).
-    guards: Vec<&'static str>,
+    /// Guards (`!neg`, `!game`, `!counter`) and how far past the match each reaches: the rule
+    /// does not count when a word of the language's `@neg` (`@game`, `@counter`) class stands in
+    /// the match, the three words before it or the words it reaches after it.
+    guards: Vec<(&'static str, usize)>,
     elements: Vec<Element>,
     /// `{ … } ~N`: the elements in any order, all within N words (`None`: in order, each
     /// within its gap).
@@ -477,13 +477,13 @@ fn parse(
                 .strip_prefix('!')
                 .and_then(|g| GUARDS.iter().find(|(known, _)| *known == g))
                 .ok_or_else(|| at(format!("unknown flag {flag}")))?;
-            guards.push(guard.0);
+            guards.push(*guard);
         }
         // Counter-speech quotes hate against a group to condemn it ("saying 'women are trash'
         // is hateful"): every discrimination rule is guarded against it. Not hostility's: "I
         // said I'll kill you" is a threat however it is introduced.
-        if kind == Kind::Discrimination && !guards.contains(&"counter") {
-            guards.push("counter");
+        if kind == Kind::Discrimination && !guards.iter().any(|(g, _)| *g == "counter") {
+            guards.extend(GUARDS.iter().filter(|(g, _)| *g == "counter"));
         }
         let body = body.trim();
         let (body, window) = match body.strip_prefix('{') {
@@ -655,14 +655,6 @@ fn window_at(
     (end - first <= size).then_some((first, end))
 }
 
-/// How many words after a match the guard named `guard` reaches.
-fn guard_reach(guard: &str) -> usize {
-    GUARDS
-        .iter()
-        .find_map(|&(known, after)| (known == guard).then_some(after))
-        .unwrap_or(0)
-}
-
 /// A word of a guard class in the three words before a match, inside it after its first word
 /// ("hope you don't die", "people are not disgusting", "kill him in the boss fight"), or in
 /// the `after` words that follow it.
@@ -712,8 +704,8 @@ pub fn scan(skeleton: &Skeleton, original: &str, languages: &[Language]) -> Vec<
             let guarded = rule.guards.iter().any(|guard| {
                 rules
                     .guards
-                    .get(&(rule.language, *guard))
-                    .is_some_and(|class| negated(class, &words, first, end, guard_reach(guard)))
+                    .get(&(rule.language, guard.0))
+                    .is_some_and(|class| negated(class, &words, first, end, guard.1))
             });
             if !guarded {
                 hits.push(Hit {
@@ -831,6 +823,17 @@ mod tests {
         ] {
             assert!(!h(fine), "{fine}");
         }
+    }
+
+    /// Hate quoted to condemn it is counter-speech, not hate.
+    #[test]
+    fn counter_speech_is_not_hate() {
+        let d = |t| caught(t, Kind::Discrimination, HarmLevel::Strict);
+        assert!(d("women are trash"));
+        assert!(!d("saying \"women are trash\" is hateful"));
+        assert!(!d("if you say \"i hate muslims\", i will report it"));
+        assert!(d("ich hasse frauen"));
+        assert!(!d("wer \"ich hasse frauen\" sagt, wird gemeldet"));
     }
 
     /// A game named after the threat still makes it a game.

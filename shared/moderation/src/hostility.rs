@@ -12,7 +12,7 @@
 //! count next to a negation ("I hope you don't die", "they are not disgusting").
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use chat_core::domain::policy::{HarmLevel, Language};
 
@@ -70,12 +70,14 @@ impl Vocabulary {
 /// One alternative of an element: a run of words (`no one`, `go back`).
 type Phrase = Vec<Pattern>;
 
+/// An element's alternatives are shared (`Arc`): the same token (`@you`, a class of a hundred
+/// group names) stands in many rules, and start-up, on a Lambda's cold start, builds it once.
 #[derive(Clone, Debug)]
 struct Element {
-    alternatives: Vec<Phrase>,
+    alternatives: Arc<[Phrase]>,
     /// The one-word whole-word alternatives, sorted (looked up by binary search); the others
     /// (runs of words, prefixes) stay in `alternatives`.
-    singles: Vec<u32>,
+    singles: Arc<[u32]>,
     /// How many other words may stand before this element (after the previous one).
     gap: usize,
 }
@@ -184,8 +186,8 @@ fn anchor_of(elements: &[Element], common: &[u32]) -> usize {
 /// The whole words an element can begin with (`None` if one of its alternatives begins with a
 /// prefix): one of them must be in a message for the element to stand in it.
 fn first_words(element: &Element) -> Option<Vec<u32>> {
-    let mut ids = element.singles.clone();
-    for phrase in &element.alternatives {
+    let mut ids = element.singles.to_vec();
+    for phrase in element.alternatives.iter() {
         match phrase.first() {
             Some(Pattern::Exact(id)) => ids.push(*id),
             Some(Pattern::Prefix(_)) | None => return None,
@@ -212,9 +214,17 @@ impl Element {
         singles.sort_unstable();
         singles.dedup();
         Self {
-            alternatives,
-            singles,
+            alternatives: alternatives.into(),
+            singles: singles.into(),
             gap,
+        }
+    }
+
+    /// The same alternatives at another gap.
+    fn at_gap(&self, gap: usize) -> Self {
+        Self {
+            gap,
+            ..self.clone()
         }
     }
 
@@ -280,10 +290,10 @@ impl Rules {
                     rules.push(index);
                 }
             };
-            for &id in &starter.singles {
+            for &id in starter.singles.iter() {
                 starts(id);
             }
-            for alternative in &starter.alternatives {
+            for alternative in starter.alternatives.iter() {
                 match alternative.first() {
                     Some(Pattern::Exact(id)) => starts(*id),
                     Some(Pattern::Prefix(prefix)) => by_first_prefix.push((prefix.clone(), index)),
@@ -425,6 +435,8 @@ fn parse(
     common: &[u32],
 ) -> Result<Parsed, String> {
     let mut classes: HashMap<&str, Vec<Phrase>> = HashMap::new();
+    // Each distinct token (`@you`, `hate|hates`) built once, then shared by every rule using it.
+    let mut built: HashMap<&str, Element> = HashMap::new();
     let mut rules = Vec::new();
     for (n, line) in source.lines().enumerate() {
         let line = line.split('#').next().unwrap_or_default().trim();
@@ -453,7 +465,10 @@ fn parse(
                     ),
                 }
             }
-            classes.insert(name, phrases);
+            // A class defined again changes the tokens already built with it.
+            if classes.insert(name, phrases).is_some() {
+                built.clear();
+            }
             continue;
         }
         let (head, body) = line
@@ -510,6 +525,11 @@ fn parse(
                     + SLACK;
                 continue;
             }
+            if let Some(element) = built.get(token) {
+                elements.push(element.at_gap(gap));
+                gap = 0;
+                continue;
+            }
             let mut alternatives = Vec::new();
             for part in token.split('|') {
                 if part.starts_with('@') && part.len() > 1 {
@@ -524,7 +544,9 @@ fn parse(
                     );
                 }
             }
-            elements.push(Element::new(alternatives, gap));
+            let element = Element::new(alternatives, gap);
+            built.insert(token, element.at_gap(0));
+            elements.push(element);
             gap = 0;
         }
         if elements.is_empty() {

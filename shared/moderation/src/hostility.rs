@@ -578,6 +578,15 @@ fn parse(
     Ok((rules, guards))
 }
 
+/// The message's words as the frames read them (skeleton letters; `@` for a mention): what the
+/// learned model reads too.
+pub fn plain_words<'a>(skeleton: &'a Skeleton, original: &str) -> Vec<&'a [u8]> {
+    words(skeleton, original, &RULES.vocabulary)
+        .into_iter()
+        .map(|w| w.text)
+        .collect()
+}
+
 /// The message's words, borrowed from its skeleton; a word typed after `@` is a mention, `@`.
 fn words<'a>(skeleton: &'a Skeleton, original: &str, vocabulary: &Vocabulary) -> Vec<Word<'a>> {
     let text = &skeleton.text;

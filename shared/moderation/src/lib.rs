@@ -13,6 +13,7 @@ mod frames;
 pub mod hostility;
 pub mod lexicon;
 mod links;
+pub mod model;
 mod spam;
 mod terms;
 pub mod text;
@@ -154,6 +155,7 @@ impl CompiledPolicy {
 pub fn warm_up() {
     lexicon::warm_up();
     hostility::warm_up();
+    model::warm_up();
     // The look-alike tables are static, but their pages are first read here, not on a message.
     let _ = Skeleton::of("ƒ ᖴ ꜰ ω п");
     let _ = CompiledPolicy::new(ModerationPolicy::default());
@@ -246,7 +248,20 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
     // Hostility and discrimination, each with its borderline tier (what one level stricter
     // would catch), as profanity.
     let harm_hits = if policy.harms.iter().any(|h| h.level != HarmLevel::Off) {
-        hostility::scan(&skeleton, content, &policy.policy.languages)
+        let mut hits = hostility::scan(&skeleton, content, &policy.policy.languages);
+        // The learned model: `strict`-level hits over the whole message (a moderate room holds
+        // them for a moderator as borderline; the frames alone refuse there).
+        if let Some(class) = model::judge(&hostility::plain_words(&skeleton, content)) {
+            hits.push(hostility::Hit {
+                kind: match class {
+                    model::Class::Hostility => hostility::Kind::Hostility,
+                    model::Class::Discrimination => hostility::Kind::Discrimination,
+                },
+                level: HarmLevel::Strict,
+                span: (0, content.len()),
+            });
+        }
+        hits
     } else {
         Vec::new()
     };
@@ -323,6 +338,32 @@ fn mask(text: &str, spans: &[(usize, usize)]) -> String {
 mod tests {
     use super::*;
     use chat_core::domain::policy::{Actions, LinkPolicy};
+
+    fn judged(line: &str) -> Option<model::Class> {
+        let skeleton = crate::text::Skeleton::of(line);
+        model::judge(&hostility::plain_words(&skeleton, line))
+    }
+
+    /// The learned model. Lines written for this test, after training: the model reads harm worded as no frame
+    /// words it, and lets ordinary chat be.
+    #[test]
+    fn it_reads_harm_the_frames_were_not_written_for() {
+        for hostile in [
+            "nobody in this chat would care if you vanished, you useless clown",
+            "people like you should be thrown off a cliff",
+        ] {
+            assert_eq!(judged(hostile), Some(model::Class::Hostility), "{hostile}");
+        }
+        for fine in [
+            "gg well played everyone",
+            "that boss fight was brutal, i died ten times",
+            "i love this community so much",
+            "can you play the new map next?",
+            "",
+        ] {
+            assert_eq!(judged(fine), None, "{fine}");
+        }
+    }
 
     fn policy(json: &str) -> CompiledPolicy {
         CompiledPolicy::new(serde_json::from_str(json).unwrap())

@@ -162,8 +162,29 @@ const HOSTILITY_MIN_RECALL: f64 = 0.41;
 const HOSTILITY_TUNE_MIN_PRECISION: f64 = 0.99;
 const HOSTILITY_TUNE_MIN_RECALL: f64 = 0.95;
 
+/// The corpus room with a moderator's queue: what one level stricter would catch (the learned
+/// model's hits among it) is held as borderline.
+fn room_with_queue(language: Language) -> CompiledPolicy {
+    let policy: ModerationPolicy = serde_json::from_value(serde_json::json!({
+        "blockedTerms": ["spoiler*", "crypto giveaway", "free vbucks"],
+        "profanity": "moderate",
+        "languages": [language],
+        "links": {"mode": "allowlist", "domains": ["example.com", "twitch.tv"]},
+        "actions": {"profanity": "deny", "blockedTerms": "deny", "links": "deny", "borderline": "hold"}
+    }))
+    .unwrap();
+    CompiledPolicy::new(policy)
+}
+
 #[test]
 fn hostility_precision_and_recall_on_the_held_out_corpus() {
+    let (_, queued) = score(&HOSTILITY_FILES, room_with_queue);
+    println!(
+        "with the borderline tier held (frames one level stricter, and the model): held-out \
+         precision {:.4}, recall {:.4}",
+        queued.precision(),
+        queued.recall()
+    );
     let (tune, holdout) = score(&HOSTILITY_FILES, corpus_room);
     report(&tune, &holdout, std::env::var_os("SHOW_HOLDOUT").is_some());
     assert!(

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Trains the hostility model compiled into the engine (shared/moderation/model/hostility.bin).
+
+    python3 -m venv .venv/train && .venv/train/bin/pip install -r scripts/corpus/requirements-train.txt
+    cargo run -q -p chat-moderation --example model_text > target/model-text.tsv
+    .venv/train/bin/python scripts/corpus/train-hostility-model.py target/model-text.tsv
+
+Reads the hostility corpus as the engine reads it (the `model_text` example: each line's
+skeleton words, and the clean lines of the profanity corpus as more negatives), trains on the
+`tune` lines only (the corpus's tune third and the development lines; the held-out third is
+never read here), and writes the weights with one threshold, chosen by 5-fold
+cross-validation on the tune lines alone: the lowest probability of harm at which the model
+alone was right at least 90 % of the time across the folds. The engine makes its hits
+`strict`-level: a moderate room holds them for a moderator as borderline, a strict room acts.
+
+Features are computed exactly as src/model.rs computes them (see its module doc): any change
+here must be made there too. Deterministic for a given corpus and scikit-learn version.
+"""
+import struct
+import sys
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+BUCKETS = 1 << 16
+CLASSES = {'none': 0, 'hostility': 1, 'discrimination': 2}
+OUT = 'shared/moderation/model/hostility.bin'
+C = 16.0
+
+
+def fnv1a(data):
+    h = 0x811C9DC5
+    for b in data:
+        h ^= b
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def features(words):
+    out = set()
+    mask = BUCKETS - 1
+    for i, w in enumerate(words):
+        padded = b' ' + w + b' '
+        for n in range(2, 6):
+            for j in range(len(padded) - n + 1):
+                out.add(fnv1a(b'c:' + padded[j:j + n]) & mask)
+        out.add(fnv1a(b'w:' + w) & mask)
+        if i + 1 < len(words):
+            out.add(fnv1a(b'b:' + w + b' ' + words[i + 1]) & mask)
+    return sorted(out)
+
+
+def matrix(rows):
+    data, indices, indptr = [], [], [0]
+    for words in rows:
+        f = features(words)
+        if f:
+            v = 1.0 / np.sqrt(len(f))
+            data.extend([v] * len(f))
+            indices.extend(f)
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS), dtype=np.float64)
+
+
+def threshold(p_harm, harmful, precision):
+    """The lowest probability at which predictions at or above it reach `precision`."""
+    best = 1.0
+    for t in np.arange(0.99, 0.30, -0.01):
+        pred = p_harm >= t
+        tp = int((pred & harmful).sum())
+        fp = int((pred & ~harmful).sum())
+        if tp and tp / (tp + fp) >= precision:
+            best = float(t)
+    return best
+
+
+def main():
+    rows, labels = [], []
+    with open(sys.argv[1], encoding='utf-8') as f:
+        for line in f:
+            lang, expected, category, split, text = line.rstrip('\n').split('\t', 4)
+            if split != 'tune':
+                continue
+            group = category.split(':')[0]
+            label = 'none' if expected == 'allow' else group
+            rows.append([w.encode() for w in text.split(' ') if w])
+            labels.append(CLASSES[label])
+    X, y = matrix(rows), np.array(labels)
+    harmful = y != 0
+
+    def model():
+        return LogisticRegression(C=C, max_iter=5000, class_weight='balanced')
+
+    p_harm = np.zeros(len(y))
+    for train, test in StratifiedKFold(n_splits=5, shuffle=True, random_state=7).split(X, y):
+        p = model().fit(X[train], y[train]).predict_proba(X[test])
+        p_harm[test] = p[:, 1] + p[:, 2]
+    strict = threshold(p_harm, harmful, 0.90)
+
+    clf = model().fit(X, y)
+    w = clf.coef_.T  # buckets x classes
+    scale = float(np.abs(w).max() / 127.0)
+    q = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
+    with open(OUT, 'wb') as f:
+        f.write(b'HMv1')
+        f.write(struct.pack('<I', BUCKETS))
+        f.write(struct.pack('<f', scale))
+        f.write(struct.pack('<3f', *clf.intercept_))
+        f.write(struct.pack('<f', strict))
+        f.write(q.tobytes())
+    print(f'{len(y)} tune lines ({int(harmful.sum())} harmful); threshold {strict:.2f}; wrote {OUT}')
+
+
+if __name__ == '__main__':
+    main()

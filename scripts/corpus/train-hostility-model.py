@@ -16,6 +16,7 @@ alone was right at least 90 % of the time across the folds. The engine makes its
 Features are computed exactly as src/model.rs computes them (see its module doc): any change
 here must be made there too. Deterministic for a given corpus and scikit-learn version.
 """
+import collections
 import struct
 import sys
 
@@ -39,27 +40,30 @@ def fnv1a(data):
 
 
 def features(words):
-    out = set()
+    """Every feature's bucket, as often as it occurs (src/model.rs: `features`)."""
+    out = []
     mask = BUCKETS - 1
     for i, w in enumerate(words):
         padded = b' ' + w + b' '
         for n in range(2, 6):
             for j in range(len(padded) - n + 1):
-                out.add(fnv1a(b'c:' + padded[j:j + n]) & mask)
-        out.add(fnv1a(b'w:' + w) & mask)
+                out.append(fnv1a(b'c:' + padded[j:j + n]) & mask)
+        out.append(fnv1a(b'w:' + w) & mask)
         if i + 1 < len(words):
-            out.add(fnv1a(b'b:' + w + b' ' + words[i + 1]) & mask)
-    return sorted(out)
+            out.append(fnv1a(b'b:' + w + b' ' + words[i + 1]) & mask)
+    return out
 
 
 def matrix(rows):
+    """Counts divided by the square root of the number of features."""
     data, indices, indptr = [], [], [0]
     for words in rows:
         f = features(words)
         if f:
             v = 1.0 / np.sqrt(len(f))
-            data.extend([v] * len(f))
-            indices.extend(f)
+            for bucket, count in sorted(collections.Counter(f).items()):
+                indices.append(bucket)
+                data.append(count * v)
         indptr.append(len(indices))
     return csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS), dtype=np.float64)
 

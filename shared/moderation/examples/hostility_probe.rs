@@ -24,7 +24,7 @@ fn main() {
         println!("{:?}\t{line}", review(&room, &line));
         // What matched, where: the rules' spans, to find the one behind a false positive.
         let skeleton = chat_moderation::text::Skeleton::of(&line);
-        for hit in chat_moderation::hostility::scan(&skeleton, &line, &LANGUAGES) {
+        for hit in chat_moderation::hostility::scan(&skeleton, &line, &LANGUAGES, true) {
             println!(
                 "\t{:?} {:?}: {}",
                 hit.kind,

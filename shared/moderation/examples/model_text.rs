@@ -31,13 +31,20 @@ fn main() {
             if clean_only && expected != "allow" {
                 continue;
             }
-            let category = if clean_only { "clean-chat:profanity-corpus" } else { category };
+            let category = if clean_only {
+                "clean-chat:profanity-corpus"
+            } else {
+                category
+            };
             let skeleton = Skeleton::of(text);
             let words: Vec<String> = hostility::plain_words(&skeleton, text)
                 .iter()
                 .map(|w| String::from_utf8_lossy(w).into_owned())
                 .collect();
-            println!("{lang}\t{expected}\t{category}\t{split}\t{}", words.join(" "));
+            println!(
+                "{lang}\t{expected}\t{category}\t{split}\t{}",
+                words.join(" ")
+            );
         }
     }
 }

@@ -16,6 +16,7 @@ use std::sync::{Arc, LazyLock};
 
 use chat_core::domain::policy::{HarmLevel, Language};
 
+use super::model;
 use super::text::Skeleton;
 
 /// What a rule is about: hostility towards a person, or an attack on a group.
@@ -707,16 +708,38 @@ pub struct Hit {
 
 /// Every rule of `languages` that matches, at any level: one pass for both kinds and every
 /// level, so a room's hostility, discrimination and their borderline tiers cost one scan.
-pub fn scan(skeleton: &Skeleton, original: &str, languages: &[Language]) -> Vec<Hit> {
+/// `with_model`: the learned model's judgement too (its hits are `strict`-level, over the
+/// whole message).
+pub fn scan(
+    skeleton: &Skeleton,
+    original: &str,
+    languages: &[Language],
+    with_model: bool,
+) -> Vec<Hit> {
     if skeleton.letters.is_empty() {
         return Vec::new();
     }
     let rules = &*RULES;
     let words = words(skeleton, original, &rules.vocabulary);
+    // The learned model reads the same words: `strict`-level hits over the whole message (a
+    // moderate room holds them for a moderator as borderline; the frames alone refuse there).
+    let judged = with_model
+        .then(|| model::judge(&words.iter().map(|w| w.text).collect::<Vec<_>>()))
+        .flatten();
+    let mut hits: Vec<Hit> = judged
+        .map(|class| Hit {
+            kind: match class {
+                model::Class::Hostility => Kind::Hostility,
+                model::Class::Discrimination => Kind::Discrimination,
+            },
+            level: HarmLevel::Strict,
+            span: (0, original.len()),
+        })
+        .into_iter()
+        .collect();
     let Some(possible) = rules.possible(&words, languages) else {
-        return Vec::new();
+        return hits;
     };
-    let mut hits = Vec::new();
     let mut candidates = Vec::new();
     for at in 0..words.len() {
         rules.starting_with(&words[at], &mut candidates);
@@ -762,7 +785,7 @@ mod tests {
             Language::De,
             Language::Pt,
         ];
-        scan(&Skeleton::of(text), text, &languages)
+        scan(&Skeleton::of(text), text, &languages, false)
             .iter()
             .any(|hit| hit.kind == kind && hit.level <= level)
     }
@@ -823,7 +846,8 @@ mod tests {
     /// "nobody" with a verb of hate is comfort (these once held, in all five languages).
     #[test]
     fn everyone_and_nobody_take_opposite_verbs() {
-        let h = |t| caught(t, Kind::Hostility, HarmLevel::Strict);
+        // The frames' levels (the learned model's `strict` hits are not what this is about).
+        let h = |t| caught(t, Kind::Hostility, HarmLevel::Moderate);
         for hostile in [
             "everyone hates you",
             "nobody loves you",

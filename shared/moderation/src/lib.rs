@@ -97,6 +97,9 @@ pub struct CompiledPolicy {
     profanity: Option<Selection>,
     /// Hostility, then discrimination: each with its rule, its borderline rule and action.
     harms: Vec<Harm>,
+    /// Whether the learned model's `strict`-level hits can change a verdict here (a `strict`
+    /// category, or a `moderate` one with a borderline action): if not, it is not run.
+    model: bool,
 }
 
 /// One harm category as a room catches it.
@@ -137,11 +140,17 @@ impl CompiledPolicy {
                 policy.actions.discrimination,
             ),
         ];
+        let borderline = policy.actions.borderline.is_some();
+        let model = harms.iter().any(|h| {
+            h.level == HarmLevel::Strict
+                || (borderline && h.level.stricter() == Some(HarmLevel::Strict))
+        });
         Self {
             blocked: TermSet::new(&policy.blocked_terms),
             allowed: TermSet::new(&policy.allowed_terms),
             profanity,
             harms,
+            model,
             policy,
         }
     }
@@ -248,20 +257,7 @@ pub fn review(policy: &CompiledPolicy, content: &str) -> Verdict {
     // Hostility and discrimination, each with its borderline tier (what one level stricter
     // would catch), as profanity.
     let harm_hits = if policy.harms.iter().any(|h| h.level != HarmLevel::Off) {
-        let mut hits = hostility::scan(&skeleton, content, &policy.policy.languages);
-        // The learned model: `strict`-level hits over the whole message (a moderate room holds
-        // them for a moderator as borderline; the frames alone refuse there).
-        if let Some(class) = model::judge(&hostility::plain_words(&skeleton, content)) {
-            hits.push(hostility::Hit {
-                kind: match class {
-                    model::Class::Hostility => hostility::Kind::Hostility,
-                    model::Class::Discrimination => hostility::Kind::Discrimination,
-                },
-                level: HarmLevel::Strict,
-                span: (0, content.len()),
-            });
-        }
-        hits
+        hostility::scan(&skeleton, content, &policy.policy.languages, policy.model)
     } else {
         Vec::new()
     };

@@ -35,6 +35,10 @@ function onCardClosed() {
   const card = state.card;
   state.card = null;
   if (!card || !card.opener) return;
+  // The close event comes a task after the dialog shuts: if the user has already moved the
+  // focus somewhere else on the page by then, leave it there.
+  const active = document.activeElement;
+  if (active && active !== document.body && active !== card.opener && !$('user-card').contains(active)) return;
   if (card.opener.isConnected) card.opener.focus();
   else if (!$('message').disabled) $('message').focus();
 }

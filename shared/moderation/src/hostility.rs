@@ -89,10 +89,10 @@ struct Rule {
     /// The lowest room level that catches it.
     level: HarmLevel,
     language: Language,
-    /// Guards (`!neg`, `!game`, `!counter`) and how far past the match each reaches: the rule
-    /// does not count when a word of the language's `@neg` (`@game`, `@counter`) class stands in
-    /// the match, the three words before it or the words it reaches after it.
-    guards: Vec<(&'static str, usize)>,
+    /// Guards (`!neg`, `!game`, `!counter`, `!clause`): the rule does not count when a word of
+    /// the language's `@neg` (`@game`, …) class stands in the match or in the words the guard
+    /// reaches before and after it.
+    guards: Vec<Guard>,
     elements: Vec<Element>,
     /// `{ … } ~N`: the elements in any order, all within N words (`None`: in order, each
     /// within its gap).
@@ -353,10 +353,41 @@ impl Rules {
 /// where you live").
 const SLACK: usize = 1;
 
-/// The guard flags a rule may carry, each naming its class, and how many words after a match
-/// the guard still reaches: a negation comes before what it negates, but a game is often named
-/// after the threat ("I'll get you at the choke point").
-const GUARDS: &[(&str, usize)] = &[("neg", 0), ("game", 4), ("counter", 4)];
+/// A guard flag: the class it names, and how many words before and after a match it reaches
+/// besides the match itself.
+#[derive(Clone, Copy, Debug)]
+struct Guard {
+    name: &'static str,
+    before: usize,
+    after: usize,
+}
+
+/// The guard flags a rule may carry. A negation comes before what it negates, but a game is
+/// often named after the threat ("I'll get you at the choke point"). `clause` reaches only
+/// inside the match: "nobody wants you" is an insult, "nobody wants *that* anything happens
+/// to you" is comfort.
+const GUARDS: &[Guard] = &[
+    Guard {
+        name: "neg",
+        before: 3,
+        after: 0,
+    },
+    Guard {
+        name: "game",
+        before: 3,
+        after: 4,
+    },
+    Guard {
+        name: "counter",
+        before: 3,
+        after: 4,
+    },
+    Guard {
+        name: "clause",
+        before: 0,
+        after: 0,
+    },
+];
 
 const SOURCES: &[(Language, &str)] = &[
     (Language::En, include_str!("../hostility/en.txt")),
@@ -491,15 +522,15 @@ fn parse(
         for flag in head {
             let guard = flag
                 .strip_prefix('!')
-                .and_then(|g| GUARDS.iter().find(|(known, _)| *known == g))
+                .and_then(|g| GUARDS.iter().find(|known| known.name == g))
                 .ok_or_else(|| at(format!("unknown flag {flag}")))?;
             guards.push(*guard);
         }
         // Counter-speech quotes hate against a group to condemn it ("saying 'women are trash'
         // is hateful"): every discrimination rule is guarded against it. Not hostility's: "I
         // said I'll kill you" is a threat however it is introduced.
-        if kind == Kind::Discrimination && !guards.iter().any(|(g, _)| *g == "counter") {
-            guards.extend(GUARDS.iter().filter(|(g, _)| *g == "counter"));
+        if kind == Kind::Discrimination && !guards.iter().any(|g: &Guard| g.name == "counter") {
+            guards.extend(GUARDS.iter().filter(|g| g.name == "counter"));
         }
         let body = body.trim();
         let (body, window) = match body.strip_prefix('{') {
@@ -569,10 +600,12 @@ fn parse(
     }
     let guards = GUARDS
         .iter()
-        .map(|&(g, _)| {
+        .map(|g| {
             (
-                g,
-                classes.remove(format!("@{g}").as_str()).unwrap_or_default(),
+                g.name,
+                classes
+                    .remove(format!("@{}", g.name).as_str())
+                    .unwrap_or_default(),
             )
         })
         .collect();
@@ -687,12 +720,12 @@ fn window_at(
     (end - first <= size).then_some((first, end))
 }
 
-/// A word of a guard class in the three words before a match, inside it after its first word
-/// ("hope you don't die", "people are not disgusting", "kill him in the boss fight"), or in
-/// the `after` words that follow it.
-fn negated(class: &Element, words: &[Word], at: usize, end: usize, after: usize) -> bool {
-    let last = (end + after).min(words.len());
-    (at.saturating_sub(3)..last)
+/// A word of a guard class in the words the guard reaches before a match, inside it after its
+/// first word ("hope you don't die", "people are not disgusting", "kill him in the boss
+/// fight"), or in the words it reaches after it.
+fn negated(class: &Element, words: &[Word], at: usize, end: usize, guard: Guard) -> bool {
+    let last = (end + guard.after).min(words.len());
+    (at.saturating_sub(guard.before)..last)
         .filter(|&i| i != at)
         .any(|i| class.ends(words, i).any(|e| e <= last))
 }
@@ -758,8 +791,8 @@ pub fn scan(
             let guarded = rule.guards.iter().any(|guard| {
                 rules
                     .guards
-                    .get(&(rule.language, guard.0))
-                    .is_some_and(|class| negated(class, &words, first, end, guard.1))
+                    .get(&(rule.language, guard.name))
+                    .is_some_and(|class| negated(class, &words, first, end, *guard))
             });
             if !guarded {
                 hits.push(Hit {
@@ -881,6 +914,22 @@ mod tests {
     }
 
     /// Hate quoted to condemn it is counter-speech, not hate.
+    /// "Nobody wants you" is an insult; "nobody wants anything to happen to you" is comfort:
+    /// a clause opened inside the match (`!clause`) lifts it.
+    #[test]
+    fn nobody_wants_a_harm_to_you_is_comfort() {
+        let h = |t| caught(t, Kind::Hostility, HarmLevel::Moderate);
+        assert!(h("nadie te quiere aquí"));
+        assert!(!h("nadie quiere que te pase nada"));
+        assert!(h("personne ne veut de toi"));
+        assert!(!h("personne veut qu'il t'arrive quoi que ce soit"));
+        assert!(h("niemand will dich hier"));
+        assert!(!h("keiner will, dass dir was passiert"));
+        // "hasst" reads as "hast" through the skeleton: "you have smashed them all" is praise.
+        assert!(h("alle hier hassen dich"));
+        assert!(!h("krass, du hast alle zerlegt"));
+    }
+
     #[test]
     fn counter_speech_is_not_hate() {
         let d = |t| caught(t, Kind::Discrimination, HarmLevel::Strict);

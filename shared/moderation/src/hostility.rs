@@ -93,6 +93,9 @@ struct Rule {
     /// the language's `@neg` (`@game`, …) class stands in the match or in the words the guard
     /// reaches before and after it.
     guards: Vec<Guard>,
+    /// `alone`: only when the match is the whole message but for one word ("muérete" or
+    /// "crève, idiot" said to someone; "muérete de risa" is a laugh).
+    alone: bool,
     elements: Vec<Element>,
     /// `{ … } ~N`: the elements in any order, all within N words (`None`: in order, each
     /// within its gap).
@@ -519,7 +522,12 @@ fn parse(
             other => return Err(at(format!("unknown level {other:?}"))),
         };
         let mut guards = Vec::new();
+        let mut alone = false;
         for flag in head {
+            if flag == "alone" {
+                alone = true;
+                continue;
+            }
             let guard = flag
                 .strip_prefix('!')
                 .and_then(|g| GUARDS.iter().find(|known| known.name == g))
@@ -589,6 +597,7 @@ fn parse(
             level,
             language,
             guards,
+            alone,
             anchor: if window.is_some() {
                 anchor_of(&elements, common)
             } else {
@@ -788,6 +797,9 @@ pub fn scan(
             let Some((first, end)) = matched else {
                 continue;
             };
+            if rule.alone && words.len() - (end - first) > 1 {
+                continue;
+            }
             let guarded = rule.guards.iter().any(|guard| {
                 rules
                     .guards
@@ -914,6 +926,20 @@ mod tests {
     }
 
     /// Hate quoted to condemn it is counter-speech, not hate.
+    /// A bare "die" said to someone is a death wish; the same word in a longer sentence is
+    /// not (`alone`).
+    #[test]
+    fn a_bare_death_wish_alone() {
+        let h = |t| caught(t, Kind::Hostility, HarmLevel::Moderate);
+        assert!(h("muérete"));
+        assert!(h("crève."));
+        assert!(h("stirb!!"));
+        assert!(h("morre"));
+        assert!(!h("muérete de risa con este clip"));
+        assert!(!h("ich sterbe vor lachen"));
+        assert!(!h("você vai morrer de rir com isso"));
+    }
+
     /// "Nobody wants you" is an insult; "nobody wants anything to happen to you" is comfort:
     /// a clause opened inside the match (`!clause`) lifts it.
     #[test]

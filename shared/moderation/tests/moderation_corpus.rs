@@ -201,12 +201,23 @@ fn room_with_queue(language: Language) -> CompiledPolicy {
     CompiledPolicy::new(policy)
 }
 
+/// Floors under what a moderator's queue holds of the held-out third today (P 0.89, R 0.70).
+const HOSTILITY_QUEUE_MIN_PRECISION: f64 = 0.87;
+const HOSTILITY_QUEUE_MIN_RECALL: f64 = 0.68;
+
 #[test]
 fn hostility_precision_and_recall_on_the_held_out_corpus() {
     let (_, queued) = score(&HOSTILITY_FILES, room_with_queue);
     println!(
         "with the borderline tier held (frames one level stricter, and the model): held-out \
          precision {:.4}, recall {:.4}",
+        queued.precision(),
+        queued.recall()
+    );
+    assert!(
+        queued.precision() >= HOSTILITY_QUEUE_MIN_PRECISION
+            && queued.recall() >= HOSTILITY_QUEUE_MIN_RECALL,
+        "with the queue: held-out precision {:.4}, recall {:.4}",
         queued.precision(),
         queued.recall()
     );
@@ -248,6 +259,9 @@ const HATECHECK_FILES: [(Language, &str); 5] = [
 /// loses ground fails; HateCheck states no goal of its own.
 const HATECHECK_MIN_PRECISION: f64 = 0.72;
 const HATECHECK_MIN_RECALL: f64 = 0.33;
+/// With a moderator's queue (the model trained on the tune templates too): P 0.76, R 0.68.
+const HATECHECK_QUEUE_MIN_PRECISION: f64 = 0.74;
+const HATECHECK_QUEUE_MIN_RECALL: f64 = 0.65;
 
 #[test]
 fn hatecheck_precision_and_recall_on_held_out_templates() {
@@ -260,6 +274,20 @@ fn hatecheck_precision_and_recall_on_held_out_templates() {
             holdout.recall()
         );
     }
+    let (_, queued) = score(&HATECHECK_FILES, room_with_queue);
+    println!(
+        "with the borderline tier held (frames one level stricter, and the model): held-out \
+         templates precision {:.4}, recall {:.4}",
+        queued.precision(),
+        queued.recall()
+    );
+    assert!(
+        queued.precision() >= HATECHECK_QUEUE_MIN_PRECISION
+            && queued.recall() >= HATECHECK_QUEUE_MIN_RECALL,
+        "with the queue: held-out templates precision {:.4}, recall {:.4}",
+        queued.precision(),
+        queued.recall()
+    );
     let (tune, holdout) = score(&HATECHECK_FILES, corpus_room);
     report(&tune, &holdout, std::env::var_os("SHOW_HOLDOUT").is_some());
     assert!(

@@ -50,7 +50,9 @@ fn main() {
             let category = match source {
                 Source::Hostility => category.to_owned(),
                 Source::HateCheck => format!("hatecheck:{category}"),
-                Source::ProfanityClean if expected == "allow" => "clean-chat:profanity-corpus".into(),
+                Source::ProfanityClean if expected == "allow" => {
+                    "clean-chat:profanity-corpus".into()
+                }
                 Source::ProfanityClean => continue,
             };
             let skeleton = Skeleton::of(text);

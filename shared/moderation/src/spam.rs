@@ -12,10 +12,28 @@ const MIN_PHRASE_SPAM: usize = 12;
 const PHRASE_SHARE: f32 = 0.7;
 
 pub fn check(text: &str, policy: &SpamPolicy) -> Option<Rule> {
+    // One pass over the characters gathers what the three checks need.
     let (mut letters, mut upper) = (0, 0);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        upper += usize::from(c.is_uppercase());
+    let (mut run, mut longest_run, mut previous) = (0, 0, None);
+    let mut folded: Vec<char> = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let alphabetic = c.is_alphabetic();
+        if alphabetic {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
+        if !c.is_whitespace() {
+            run = if Some(c) == previous { run + 1 } else { 1 };
+            previous = Some(c);
+            longest_run = longest_run.max(run);
+        }
+        if alphabetic || c.is_numeric() {
+            folded.push(if c.is_ascii() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_lowercase().next().unwrap_or(c)
+            });
+        }
     }
     // Words with a letter: "GG", "LETS GO" and "TROLL SPAM 1 lol" are cheers, not shouting
     // (counted last: most messages are not shouted).
@@ -31,37 +49,18 @@ pub fn check(text: &str, policy: &SpamPolicy) -> Option<Rule> {
     {
         return Some(Rule::Caps);
     }
-    if policy.max_repeated_chars > 0 {
-        let mut run = 0;
-        let mut previous = None;
-        for c in text.chars().filter(|c| !c.is_whitespace()) {
-            run = if Some(c) == previous { run + 1 } else { 1 };
-            previous = Some(c);
-            if run > policy.max_repeated_chars {
-                return Some(Rule::RepeatedCharacters);
-            }
-        }
+    if policy.max_repeated_chars > 0 && longest_run > policy.max_repeated_chars {
+        return Some(Rule::RepeatedCharacters);
     }
-    if policy.max_phrase_repeats > 0 && repeated_phrase(text, policy.max_phrase_repeats) {
+    if policy.max_phrase_repeats > 0 && repeated_phrase(&folded, policy.max_phrase_repeats) {
         return Some(Rule::RepeatedPhrase);
     }
     None
 }
 
-/// Whether most of the message (spaces and punctuation aside) is one unit of 2 to 24 letters
-/// repeated more than `max_repeats` times in a row.
-fn repeated_phrase(text: &str, max_repeats: usize) -> bool {
-    let s: Vec<char> = text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .map(|c| {
-            if c.is_ascii() {
-                c.to_ascii_lowercase()
-            } else {
-                c.to_lowercase().next().unwrap_or(c)
-            }
-        })
-        .collect();
+/// Whether most of the message's letters and digits (lower-cased, spaces and punctuation
+/// aside) are one unit of 2 to 24 letters repeated more than `max_repeats` times in a row.
+fn repeated_phrase(s: &[char], max_repeats: usize) -> bool {
     let n = s.len();
     if n < MIN_PHRASE_SPAM {
         return false;
@@ -90,6 +89,17 @@ fn repeated_phrase(text: &str, max_repeats: usize) -> bool {
 mod tests {
     use super::*;
 
+    fn phrase(text: &str) -> bool {
+        // The phrase rule alone.
+        let policy = SpamPolicy {
+            max_phrase_repeats: 3,
+            max_repeated_chars: 0,
+            max_caps_ratio: 1.0,
+            ..SpamPolicy::default()
+        };
+        check(text, &policy) == Some(Rule::RepeatedPhrase)
+    }
+
     #[test]
     fn repeated_units_and_phrases() {
         for spam in [
@@ -99,7 +109,7 @@ mod tests {
             "FOLLOW ME! follow me! follow me! follow me! pls",
             "gg gg gg gg gg gg gg gg gg gg",
         ] {
-            assert!(repeated_phrase(spam, 3), "{spam}");
+            assert!(phrase(spam), "{spam}");
         }
         for fine in [
             "hahaha nice",
@@ -109,7 +119,7 @@ mod tests {
             "follow me follow me, then turn left at the big tree near the castle gate",
             "abcdefghijklmnopqrstuvwxyz",
         ] {
-            assert!(!repeated_phrase(fine, 3), "{fine}");
+            assert!(!phrase(fine), "{fine}");
         }
     }
 }
